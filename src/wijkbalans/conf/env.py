@@ -18,6 +18,7 @@ class EnvSetting:
     name: str
     default: Any
     help: str
+    doc_default: str | None = None
 
 
 REGISTRY: dict[str, EnvSetting] = {}
@@ -43,13 +44,16 @@ def _to_list(raw: str) -> list[str]:
 CASTS: dict[type, Callable[[str], Any]] = {bool: _to_bool, list: _to_list, int: int, str: str}
 
 
-def env(name: str, *, default: Any, help: str, cast: type = str) -> Any:  # noqa: A002
+def env(
+    name: str, *, default: Any, help: str, cast: type = str,  # noqa: A002
+    doc_default: str | None = None,
+) -> Any:
     """Read ``name`` from the environment, record it in the registry, and cast it.
 
     >>> env("WIJKBALANS_EXAMPLE_FLAG", default=False, help="An example.", cast=bool)
     False
     """
-    REGISTRY[name] = EnvSetting(name=name, default=default, help=help)
+    REGISTRY[name] = EnvSetting(name=name, default=default, help=help, doc_default=doc_default)
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -68,6 +72,8 @@ def markdown_table() -> str:
         default = setting.default
         if isinstance(default, list):
             default = ",".join(default)
-        shown = f"`{default}`" if default not in ("", None) else "(empty)"
+        shown = f"`{default}`" if default not in ("", None, []) else "(empty)"
+        if setting.doc_default is not None:
+            shown = setting.doc_default
         rows.append(f"| `{setting.name}` | {shown} | {setting.help} |")
     return "\n".join(rows) + "\n"

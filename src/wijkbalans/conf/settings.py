@@ -20,6 +20,7 @@ VAR_DIR = Path(
         "WIJKBALANS_VAR_DIR",
         default=str(_DEFAULT_VAR),
         help="Folder for the SQLite database, uploads and generated reports.",
+        doc_default="`var/` in the project folder",
     )
 )
 DEBUG = env(
@@ -30,7 +31,7 @@ DEBUG = env(
 )
 SECRET_KEY = env(
     "WIJKBALANS_SECRET_KEY",
-    default="insecure-development-key-change-me",
+    default="django-insecure-development-key-change-me",
     help="Django's secret key. Required in production: a long random string.",
 )
 ALLOWED_HOSTS = env(
@@ -50,6 +51,7 @@ DATABASE_URL = env(
     default=f"sqlite:///{VAR_DIR / 'wijkbalans.sqlite3'}",
     help="Database URL: `sqlite:///path` (the default, a file under the var folder) "
     "or `postgresql://user:password@host:port/name`.",
+    doc_default="SQLite file `wijkbalans.sqlite3` in the var folder",
 )
 SECURE_PROXY = env(
     "WIJKBALANS_BEHIND_HTTPS_PROXY",
@@ -62,6 +64,7 @@ STATIC_ROOT = Path(
         "WIJKBALANS_STATIC_ROOT",
         default=str(VAR_DIR / "static"),
         help="Folder that `wijkbalans collectstatic` fills for the web server.",
+        doc_default="`static/` in the var folder",
     )
 )
 LOG_LEVEL = env(
