@@ -67,6 +67,7 @@ STATIC_ROOT = Path(
         doc_default="`static/` in the var folder",
     )
 )
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 LOG_LEVEL = env(
     "WIJKBALANS_LOG_LEVEL",
     default="INFO",
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "wijkbalans.accounts",
     "wijkbalans.areas",
     "wijkbalans.indicators",
+    "wijkbalans.demo",
 ]
 
 MIDDLEWARE = [

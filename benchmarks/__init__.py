@@ -1,0 +1,1 @@
+"""Benchmarks: ``make benchmark`` (``python -m benchmarks``). Results in docs/benchmarks.md."""
