@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import shapely
 from pyproj import Transformer
 from shapely import geometry as sg
-from shapely import ops
 
 WGS84 = "EPSG:4326"
 RD_NEW = "EPSG:28992"
@@ -27,13 +27,13 @@ def transformer(source: str, target: str) -> Transformer:
 def to_wgs84(geom: sg.base.BaseGeometry, crs: str) -> sg.base.BaseGeometry:
     if crs == WGS84:
         return geom
-    return ops.transform(transformer(crs, WGS84).transform, geom)
+    return shapely.transform(geom, transformer(crs, WGS84).transform, interleaved=False)
 
 
 def to_rd(geom: sg.base.BaseGeometry, crs: str = WGS84) -> sg.base.BaseGeometry:
     if crs == RD_NEW:
         return geom
-    return ops.transform(transformer(crs, RD_NEW).transform, geom)
+    return shapely.transform(geom, transformer(crs, RD_NEW).transform, interleaved=False)
 
 
 def within_bounds(geom: sg.base.BaseGeometry, crs: str) -> bool:

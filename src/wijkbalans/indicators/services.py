@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from dataclasses import asdict, dataclass, field
@@ -184,12 +185,36 @@ def import_file(
         raise ImportFailed([Problem(file=label, expected="a file with content; it is empty")])
     importer = get_importer(kind)
     parsed: Parsed = importer.parse(path, options, progress)
+    result = load_parsed(parsed=parsed, kind=kind, file_name=label,
+                         file_sha256=file_sha256(path), options=options,
+                         acting_user=acting_user, started_at=started_at)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def load_parsed(
+    *, parsed: Parsed, kind: str, file_name: str, file_sha256: str,
+    options: dict[str, Any] | None = None, acting_user=None,
+    started_at: dt.datetime | None = None,
+) -> ImportResult:
+    """Check what an importer (or a generator, such as the demo city) produced, then load
+    it in one transaction or not at all.
+
+    ``file_name`` and ``file_sha256`` are recorded on the batch as its provenance;
+    ``started_at`` defaults to now (:func:`import_file` passes the moment parsing began).
+    Raises :class:`ImportFailed` with every problem found; the database is then exactly
+    as it was. A load that would change nothing writes nothing, not even a batch.
+    """
+    started = time.perf_counter()
+    started_at = started_at or timezone.now()
+    options = dict(options or {})
+    label = file_name
+    digest = file_sha256
     if not isinstance(parsed.observations, pd.DataFrame):
         raise TypeError("an importer must return its observations as a DataFrame")
     problems = _check_observations(parsed, label)
     if problems:
         raise ImportFailed(problems)
-    digest = file_sha256(path)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(

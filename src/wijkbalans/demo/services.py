@@ -1,0 +1,115 @@
+"""Loading Demostad: its areas and figures, its programme area and its people.
+
+The figures go through the same loader as every imported file
+(:func:`wijkbalans.indicators.services.load_parsed`), as one import batch of kind
+``demo`` whose "file hash" is the digest of the generated data and the seed. Loading the
+same seed again changes nothing and writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from wijkbalans.areas.models import AreaSet
+from wijkbalans.areas.services import area_set_save
+from wijkbalans.indicators.services import load_parsed
+
+from .figures import DEFAULT_SEED, INDICATORS, build_city
+from .geography import GEMEENTE_NAME, PROGRAMME_NAME, PROGRAMME_SLUG
+from .people import USERNAMES, PeopleCounts, demo_people_ensure
+
+KIND = "demo"
+PROGRAMME_DESCRIPTION = (
+    "Programme area of the fictitious municipality Demostad: the northern band of buurten "
+    "where problems stack up. Synthetic demo data."
+)
+
+
+@dataclass
+class DemoSummary:
+    """What ``demo_load`` did."""
+
+    seed: int
+    digest: str
+    gemeente: str = GEMEENTE_NAME
+    areas: int = 0
+    indicators: int = 0
+    observations: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    areas_created: int = 0
+    areas_updated: int = 0
+    indicators_created: int = 0
+    batch_id: int | None = None
+    area_set: str = PROGRAMME_SLUG
+    area_set_changed: bool = False
+    people: PeopleCounts = field(default_factory=PeopleCounts)
+    users: tuple[str, ...] = USERNAMES
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.batch_id is not None or self.area_set_changed
+                    or self.people.organisations_created or self.people.users_created
+                    or self.people.memberships_granted)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "users": list(self.users), "changed": self.changed}
+
+    def lines(self) -> list[str]:
+        people = self.people
+        lines = [
+            f"{self.gemeente}, seed {self.seed}: {self.areas} areas, {self.indicators} "
+            f"indicators, {self.observations} observations",
+            f"  observations: created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}; areas created {self.areas_created}, "
+            f"updated {self.areas_updated}; indicators created {self.indicators_created}",
+            f"  programme area '{self.area_set}': "
+            + ("saved" if self.area_set_changed else "unchanged"),
+            f"  organisations created {people.organisations_created}; users created "
+            f"{people.users_created}, existing {people.users_existing}; memberships granted "
+            f"{people.memberships_granted}",
+            f"  log-ins (demo only, password 'demo'): {', '.join(self.users)}",
+        ]
+        if not self.changed:
+            lines.append("  nothing changed: the demo city was already loaded")
+        lines.append(f"  ({self.seconds:.1f} s)")
+        return lines
+
+
+@transaction.atomic
+def demo_load(*, seed: int = DEFAULT_SEED, acting_user=None) -> DemoSummary:
+    """Generate Demostad from ``seed`` and load it, with its programme area and people.
+
+    Idempotent: a second run with the same seed writes nothing (no batch, no audit entry).
+    Another seed replaces the figures (the loader keeps the old values as revisions).
+    """
+    started = time.perf_counter()
+    city = build_city(seed)
+    parsed = city.parsed()
+    result = load_parsed(parsed=parsed, kind=KIND, file_name=f"demostad-seed-{seed}",
+                         file_sha256=city.digest, options={"seed": seed},
+                         acting_user=acting_user)
+    summary = DemoSummary(
+        seed=seed, digest=city.digest, areas=len(parsed.areas), indicators=len(INDICATORS),
+        observations=len(parsed.observations), created=result.created,
+        updated=result.updated, unchanged=result.unchanged,
+        areas_created=result.areas_created, areas_updated=result.areas_updated,
+        indicators_created=result.indicators_created, batch_id=result.batch_id,
+    )
+    members = sorted(city.geography.programme_codes)
+    before = AreaSet.objects.filter(slug=PROGRAMME_SLUG).first()
+    unchanged = before is not None and (
+        (before.name, before.description) == (PROGRAMME_NAME, PROGRAMME_DESCRIPTION)
+        and sorted(before.members.values_list("code", flat=True)) == members)
+    area_set_save(slug=PROGRAMME_SLUG, name=PROGRAMME_NAME, member_codes=members,
+                  description=PROGRAMME_DESCRIPTION, acting_user=acting_user)
+    summary.area_set_changed = not unchanged
+    summary.people = demo_people_ensure(acting_user=acting_user)
+    summary.seconds = time.perf_counter() - started
+    return summary
