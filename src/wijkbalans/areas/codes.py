@@ -1,7 +1,8 @@
 """CBS area codes: their form, their level and their parents.
 
 A gemeente is ``GM`` + 4 digits, a wijk ``WK`` + 6 (gemeente + 2), a buurt ``BU`` + 8
-(wijk + 2); the country is ``NL00``. See docs/glossary.md.
+(wijk + 2); the country is ``NL00``. Since 2022 CBS also lets a municipality use letters in
+its own part of the code (Amsterdam: ``WK0363EM``, ``BU0363EM01``). See docs/glossary.md.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ LEVELS = (LAND, GEMEENTE, WIJK, BUURT)
 _PATTERNS = {
     LAND: re.compile(r"^NL\d{2}$"),
     GEMEENTE: re.compile(r"^GM\d{4}$"),
-    WIJK: re.compile(r"^WK\d{6}$"),
-    BUURT: re.compile(r"^BU\d{8}$"),
+    WIJK: re.compile(r"^WK\d{4}[0-9A-Z]{2}$"),
+    BUURT: re.compile(r"^BU\d{4}[0-9A-Z]{4}$"),
 }
 COUNTRY_CODE = "NL00"
 
@@ -31,8 +32,8 @@ def normalise(raw: object) -> str:
 def level_of(code: str) -> str | None:
     """The level of a well-formed code, or None.
 
-    >>> level_of("WK001404"), level_of("GM14")
-    ('wijk', None)
+    >>> level_of("WK001404"), level_of("BU0363EM01"), level_of("GM14")
+    ('wijk', 'buurt', None)
     """
     for level, pattern in _PATTERNS.items():
         if pattern.match(code):

@@ -27,28 +27,53 @@ def _ensure_country() -> Area:
     return country
 
 
+_LEVEL_ORDER = {codes.LAND: 0, codes.GEMEENTE: 1, codes.WIJK: 2, codes.BUURT: 3}
+# Above this many codes, reading the whole registry is cheaper than a giant IN (...).
+_WHOLE_TABLE = 2000
+
+
+def _areas_by_code(wanted: set[str]):
+    qs = Area.objects.all() if len(wanted) > _WHOLE_TABLE else Area.objects.filter(
+        code__in=wanted)
+    return qs
+
+
 def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
     """Create or update areas and their version for the records' classification year.
 
     ``records`` are :class:`~wijkbalans.indicators.importers.base.AreaRecord`. Runs inside
     the caller's transaction (an import); the caller writes the audit entry for the batch.
-    A version that a record leaves without geometry keeps the geometry it had.
+    A version that a record leaves without geometry keeps the geometry it had. New areas
+    are created level by level (gemeenten before their wijken before their buurten), so
+    each gets its parent at creation: a national file of 18,000 areas needs no row-by-row
+    update.
     """
-    records = list(records)
+    records = sorted(records, key=lambda r: (_LEVEL_ORDER.get(r.level, 9), r.code))
     if not records:
         return RegisterCounts(0, 0, 0)
-    _ensure_country()
-    by_code = {a.code: a for a in Area.objects.filter(code__in={r.code for r in records})}
-    new_areas = []
-    for record in records:
-        if record.code not in by_code:
-            area = Area(code=record.code, level=record.level, name=record.name,
-                        gemeentecode=codes.gemeente_of(record.code) or "",
-                        latest_year=record.year)
-            new_areas.append(area)
-            by_code[record.code] = area
-    Area.objects.bulk_create(new_areas)
-    by_code = {a.code: a for a in Area.objects.filter(code__in=set(by_code))}
+    country = _ensure_country()
+    wanted_codes = {r.code for r in records}
+    parent_codes = {codes.parent_of(r.code) for r in records} - {None}
+    ids = dict(_areas_by_code(wanted_codes | parent_codes).values_list("code", "pk"))
+    ids[country.code] = country.pk
+    created_count = 0
+    for level in sorted({r.level for r in records}, key=lambda lv: _LEVEL_ORDER.get(lv, 9)):
+        new_areas = []
+        for record in records:
+            if record.level != level or record.code in ids:
+                continue
+            new_areas.append(Area(
+                code=record.code, level=record.level, name=record.name,
+                gemeentecode=codes.gemeente_of(record.code) or "", latest_year=record.year,
+                parent_id=ids.get(codes.parent_of(record.code) or ""),
+            ))
+            ids[record.code] = -1  # placeholder until created: a duplicate is not created twice
+        Area.objects.bulk_create(new_areas, batch_size=2000)
+        created_count += len(new_areas)
+        new_codes = {a.code for a in new_areas}
+        ids.update((code, pk) for code, pk in _areas_by_code(new_codes).values_list("code", "pk")
+                   if code in new_codes)
+    by_code = {a.code: a for a in _areas_by_code(wanted_codes) if a.code in wanted_codes}
 
     touched_areas = []
     for record in records:
@@ -59,12 +84,12 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
                 touched_areas.append(area)
     Area.objects.bulk_update(touched_areas, ["name", "latest_year"], batch_size=2000)
 
-    versions = {
-        (v.area_id, v.year): v
-        for v in AreaVersion.objects.filter(
-            area__in=[by_code[r.code] for r in records], year__in={r.year for r in records}
-        )
-    }
+    years = {r.year for r in records}
+    version_qs = AreaVersion.objects.filter(year__in=years)
+    if len(by_code) <= _WHOLE_TABLE:
+        version_qs = version_qs.filter(area_id__in=[a.pk for a in by_code.values()])
+    area_pks = {a.pk for a in by_code.values()}
+    versions = {(v.area_id, v.year): v for v in version_qs if v.area_id in area_pks}
     created, updated, unchanged = [], [], 0
     fields = ["name", "parent_code", "geometry", "centroid_lon", "centroid_lat", "land_area_ha"]
     for record in records:
@@ -91,18 +116,20 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
             unchanged += 1
     AreaVersion.objects.bulk_create(created, batch_size=2000)
     AreaVersion.objects.bulk_update(updated, fields + ["batch"], batch_size=500)
-    _link_parents()
-    return RegisterCounts(len(new_areas), len(updated) + len(touched_areas), unchanged)
+    if created_count:
+        _link_orphans(wanted_codes)
+    return RegisterCounts(created_count, len(updated) + len(touched_areas), unchanged)
 
 
-def _link_parents() -> None:
-    """Point every area without a parent at the area its code names, where that exists."""
-    orphans = list(Area.objects.filter(parent__isnull=True).exclude(level=codes.LAND))
-    wanted = {a.code: codes.parent_of(a.code) for a in orphans}
-    parents = {p.code: p.pk for p in Area.objects.filter(code__in=set(wanted.values()) - {None})}
+def _link_orphans(new_codes: set[str]) -> None:
+    """Areas created earlier without their parent (it did not exist yet) that are the
+    children of an area created now: point them at it."""
+    parents = {code: pk for code, pk in _areas_by_code(new_codes).values_list("code", "pk")
+               if code in new_codes}
+    orphans = Area.objects.filter(parent__isnull=True).exclude(level=codes.LAND).only("code")
     linked = []
     for area in orphans:
-        parent_id = parents.get(wanted[area.code] or "")
+        parent_id = parents.get(codes.parent_of(area.code) or "")
         if parent_id:
             area.parent_id = parent_id
             linked.append(area)

@@ -119,7 +119,7 @@ def _check_observations(parsed: Parsed, label: str) -> list[Problem]:
         problems.append(Problem(file=label, row=row.row, column=row.column,
                                 expected="a status value/missing/suppressed", found=row.status))
     if parsed.require_known_areas:
-        codes_in_file = set(obs["area"].unique())
+        codes_in_file = set(obs["area"].unique().tolist())
         known = set(Area.objects.filter(code__in=codes_in_file).values_list("code", flat=True))
         known |= {a.code for a in parsed.areas}
         unknown = codes_in_file - known
@@ -143,14 +143,16 @@ def _load(parsed: Parsed, batch: ImportBatch, acting_user) -> ImportResult:
     result.areas_created, result.areas_updated = counts.created, counts.updated
     obs = parsed.observations
     if not obs.empty:
-        indicator_ids = dict(Indicator.objects.filter(code__in=set(obs["indicator"]))
+        indicator_codes = set(obs["indicator"].unique().tolist())
+        indicator_ids = dict(Indicator.objects.filter(code__in=indicator_codes)
                              .values_list("code", "pk"))
-        missing = set(obs["indicator"]) - set(indicator_ids)
+        missing = indicator_codes - set(indicator_ids)
         if missing:
             raise ImportFailed([Problem(file=batch.file_name,
                                         expected="a known indicator code",
                                         found=", ".join(sorted(missing)))])
-        area_ids = dict(Area.objects.filter(code__in=set(obs["area"])).values_list("code", "pk"))
+        area_ids = dict(Area.objects.filter(code__in=obs["area"].unique().tolist())
+                        .values_list("code", "pk"))
         merged = merge_observations(
             indicator_ids=obs["indicator"].map(indicator_ids).to_numpy(dtype=np.int64),
             area_ids=obs["area"].map(area_ids).to_numpy(dtype=np.int64),
