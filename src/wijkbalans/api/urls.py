@@ -1,10 +1,30 @@
+"""The JSON API, version 1, under ``/api/v1/``. See docs/api.md."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from .areas import AreaDetailView, AreaListView, AreaSetDetailView, AreaSetListView
 from .auth import TokenView
+from .indicators import (
+    ImportBatchDetailView,
+    ImportBatchListView,
+    IndicatorDetailView,
+    IndicatorListView,
+    ObservationListView,
+)
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("areas/", AreaListView.as_view(), name="area-list"),
+    path("areas/<str:code>/", AreaDetailView.as_view(), name="area-detail"),
+    path("area-sets/", AreaSetListView.as_view(), name="area-set-list"),
+    path("area-sets/<slug:slug>/", AreaSetDetailView.as_view(), name="area-set-detail"),
+    path("indicators/", IndicatorListView.as_view(), name="indicator-list"),
+    path("indicators/<str:code>/", IndicatorDetailView.as_view(), name="indicator-detail"),
+    path("observations/", ObservationListView.as_view(), name="observation-list"),
+    path("import-batches/", ImportBatchListView.as_view(), name="import-batch-list"),
+    path("import-batches/<int:batch_id>/", ImportBatchDetailView.as_view(),
+         name="import-batch-detail"),
 ]

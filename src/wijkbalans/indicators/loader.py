@@ -110,5 +110,9 @@ def merge_observations(
                 [batch_id],
             )
         cursor.execute(f"DROP TABLE {STAGE}")
+        if connection.vendor == "postgresql" and (created or updated):
+            # Fresh statistics after a bulk load: without them the planner picks slow plans
+            # for the first queries (seen: a 30,000-row export taking 37 s instead of 1).
+            cursor.execute(f"ANALYZE {obs}")
     return MergeCounts(created=int(created), updated=int(updated),
                        unchanged=int(existing - updated))
