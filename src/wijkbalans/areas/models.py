@@ -50,7 +50,10 @@ class AreaVersion(models.Model):
     geometry = models.JSONField(_("geometry (GeoJSON, WGS84)"), null=True, blank=True)
     centroid_lon = models.FloatField(null=True, blank=True)
     centroid_lat = models.FloatField(null=True, blank=True)
-    land_area_ha = models.FloatField(_("land area (ha)"), null=True, blank=True)
+    land_area_ha = models.FloatField(
+        _("area (ha)"), null=True, blank=True,
+        help_text=_("Area of the polygon in RD New; for CBS maps this includes inland water."),
+    )
     batch = models.ForeignKey(
         "indicators.ImportBatch", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",

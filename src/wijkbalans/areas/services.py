@@ -57,6 +57,7 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
     ids = dict(_areas_by_code(wanted_codes | parent_codes).values_list("code", "pk"))
     ids[country.code] = country.pk
     created_count = 0
+    created_codes: set[str] = set()
     for level in sorted({r.level for r in records}, key=lambda lv: _LEVEL_ORDER.get(lv, 9)):
         new_areas = []
         for record in records:
@@ -70,6 +71,7 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
             ids[record.code] = -1  # placeholder until created: a duplicate is not created twice
         Area.objects.bulk_create(new_areas, batch_size=2000)
         created_count += len(new_areas)
+        created_codes.update(a.code for a in new_areas)
         new_codes = {a.code for a in new_areas}
         ids.update((code, pk) for code, pk in _areas_by_code(new_codes).values_list("code", "pk")
                    if code in new_codes)
@@ -118,7 +120,12 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
     AreaVersion.objects.bulk_update(updated, fields + ["batch"], batch_size=500)
     if created_count:
         _link_orphans(wanted_codes)
-    return RegisterCounts(created_count, len(updated) + len(touched_areas), unchanged)
+    # An existing area that gets a new year's version, a changed version, or a new name
+    # counts as updated (once).
+    new_pks = {by_code[c].pk for c in created_codes}
+    changed = ({v.area_id for v in updated} | {a.pk for a in touched_areas}
+               | ({v.area_id for v in created} - new_pks))
+    return RegisterCounts(created_count, len(changed), unchanged)
 
 
 def _link_orphans(new_codes: set[str]) -> None:
