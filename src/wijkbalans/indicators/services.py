@@ -82,6 +82,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def folder_sha256(folder: Path) -> str:
+    """One digest over a folder's files: their relative names and contents, in order."""
+    digest = hashlib.sha256()
+    for item in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(item.relative_to(folder)).encode("utf-8") + b"\0")
+        digest.update(file_sha256(item).encode("ascii"))
+    return digest.hexdigest()
+
+
 def indicators_ensure(*, specs: list[IndicatorSpec], acting_user=None) -> int:
     """Create the definitions that do not exist yet; leave existing ones untouched."""
     existing = set(Indicator.objects.filter(code__in=[s.code for s in specs])
@@ -181,14 +190,18 @@ def import_file(
     path = Path(path)
     options = dict(options or {})
     label = file_label(path)
-    if not path.is_file():
-        raise ImportFailed([Problem(file=str(path), expected="an existing file")])
-    if path.stat().st_size == 0:
-        raise ImportFailed([Problem(file=label, expected="a file with content; it is empty")])
     importer = get_importer(kind)
+    if path.is_dir() and getattr(importer, "ACCEPTS_DIRECTORY", False):
+        digest = folder_sha256(path)
+    elif not path.is_file():
+        raise ImportFailed([Problem(file=str(path), expected="an existing file")])
+    elif path.stat().st_size == 0:
+        raise ImportFailed([Problem(file=label, expected="a file with content; it is empty")])
+    else:
+        digest = file_sha256(path)
     parsed: Parsed = importer.parse(path, options, progress)
     result = load_parsed(parsed=parsed, kind=kind, file_name=label,
-                         file_sha256=file_sha256(path), options=options,
+                         file_sha256=digest, options=options,
                          acting_user=acting_user, started_at=started_at)
     result.seconds = time.perf_counter() - started
     return result
