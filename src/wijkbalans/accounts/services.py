@@ -43,7 +43,9 @@ def user_create(
 
 
 @transaction.atomic
-def membership_grant(*, user, organisation: Organisation, role: str, acting_user=None) -> Membership:
+def membership_grant(
+    *, user, organisation: Organisation, role: str, acting_user=None
+) -> Membership:
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
     membership, created = Membership.objects.get_or_create(

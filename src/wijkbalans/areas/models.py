@@ -95,6 +95,10 @@ class AreaLineage(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return (f"{self.from_code} ({self.from_year}) → {self.to_code} ({self.to_year}), "
+                f"{self.kind} {self.share:.0%}")
+
 
 class AreaSet(models.Model):
     """A user-defined set of buurten, such as a programme area (Groningen-Noord)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "wijkbalans.areas",
     "wijkbalans.indicators",
     "wijkbalans.demo",
+    "wijkbalans.monitor",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Leaflet's files come from the django-leaflet package, served by the app (no CDN). Only
+# its static folder is used: as an installed app it would require GeoDjango and GDAL.
+_LEAFLET = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+if _LEAFLET:
+    STATICFILES_DIRS.append(Path(_LEAFLET.submodule_search_locations[0]) / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

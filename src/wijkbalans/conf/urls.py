@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("wijkbalans.core.urls")),
+    path("", include("wijkbalans.monitor.urls")),
+    path("gegevens/", include("wijkbalans.core.urls")),
     path("accounts/", include("wijkbalans.accounts.urls")),
     path("api/v1/", include("wijkbalans.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

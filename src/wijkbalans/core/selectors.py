@@ -14,3 +14,10 @@ def store_summary() -> dict[str, int]:
         "observations": Observation.objects.count(),
         "batches": ImportBatch.objects.count(),
     }
+
+
+def recent_batches(limit: int = 50):
+    """The latest import batches (provenance), newest first."""
+    return list(ImportBatch.objects.order_by("-started_at")
+                .values("kind", "file_name", "file_sha256", "started_at", "created", "updated",
+                        "unchanged", "rejected")[:limit])

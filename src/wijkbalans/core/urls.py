@@ -3,4 +3,4 @@ from django.urls import path
 from . import views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("", views.sources, name="sources")]

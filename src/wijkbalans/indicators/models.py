@@ -100,7 +100,14 @@ class Observation(models.Model):
             models.UniqueConstraint(fields=["indicator", "area", "period"],
                                     name="observation_unique")
         ]
-        indexes = [models.Index(fields=["indicator", "period"], name="obs_indicator_period")]
+        indexes = [
+            models.Index(fields=["indicator", "period"], name="obs_indicator_period"),
+            # Profiles read every indicator of a few areas.
+            models.Index(fields=["area", "indicator", "period"], name="obs_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.area_id}/{self.period}: {self.value} ({self.status})"
 
 
 class ObservationRevision(models.Model):
@@ -116,3 +123,7 @@ class ObservationRevision(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["indicator", "area", "period"], name="obsrev_key")]
+
+    def __str__(self) -> str:
+        return (f"{self.indicator_id}/{self.area_id}/{self.period}: {self.value} "
+                f"(replaced by batch {self.replaced_by_id})")

@@ -203,3 +203,79 @@ def import_batch_list() -> QuerySet[ImportBatch]:
 
 def import_batch_get(*, pk: int) -> ImportBatch | None:
     return import_batch_list().filter(pk=pk).first()
+
+
+# -- panels for the monitor ------------------------------------------------------------
+
+LONG_COLUMNS = ["indicator", "area", "period", "value", "status"]
+
+
+def observation_long(
+    *, indicators: Sequence[str] | None = None, area_ids: Iterable[int] | None = None,
+    level: str | None = None, within: str | None = None,
+    periods: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A long panel (``indicator, area, period, value, status``; area as CBS code) from one
+    query, missing and suppressed rows included (value NaN), as the analysis functions take
+    it. ``area_ids`` restricts to those areas; the other filters as in
+    :func:`observation_list`."""
+    qs = Observation.objects.all()
+    if indicators is not None:
+        qs = qs.filter(indicator__code__in=list(indicators))
+    if area_ids is not None:
+        qs = qs.filter(area_id__in=list(area_ids))
+    if level:
+        qs = qs.filter(area__level=level)
+    if within:
+        qs = qs.filter(area__gemeentecode=within)
+    if periods:
+        qs = qs.filter(period__in=list(periods))
+    frame = pd.DataFrame.from_records(
+        list(qs.values_list("indicator__code", "area__code", "period", "value", "status")),
+        columns=LONG_COLUMNS,
+    )
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def indicator_periods(
+    *, indicator: str, level: str | None = None, within: str | None = None,
+    area_ids: Iterable[int] | None = None,
+) -> list[str]:
+    """The periods in which ``indicator`` has values for the selected areas, oldest first."""
+    qs = Observation.objects.filter(indicator__code=indicator, status=ObservationStatus.VALUE)
+    if level:
+        qs = qs.filter(area__level=level)
+    if within:
+        qs = qs.filter(area__gemeentecode=within)
+    if area_ids is not None:
+        qs = qs.filter(area_id__in=list(area_ids))
+    return sorted(qs.order_by().values_list("period", flat=True).distinct())
+
+
+def indicators_with_data(
+    *, level: str | None = None, within: str | None = None,
+    area_ids: Iterable[int] | None = None,
+) -> list[Indicator]:
+    """Definitions that have at least one value for the selected areas, by theme and name."""
+    qs = Observation.objects.filter(status=ObservationStatus.VALUE)
+    if level:
+        qs = qs.filter(area__level=level)
+    if within:
+        qs = qs.filter(area__gemeentecode=within)
+    if area_ids is not None:
+        qs = qs.filter(area_id__in=list(area_ids))
+    ids = qs.order_by().values_list("indicator_id", flat=True).distinct()
+    return list(Indicator.objects.filter(pk__in=ids).order_by("theme", "name_nl"))
+
+
+def indicator_table_frame(*, codes: Iterable[str] | None = None) -> pd.DataFrame:
+    """Definitions as the analysis functions take them: ``code, theme, polarity,
+    aggregation, denominator`` (one query)."""
+    qs = Indicator.objects.all()
+    if codes is not None:
+        qs = qs.filter(code__in=list(codes))
+    return pd.DataFrame.from_records(
+        list(qs.values_list("code", "theme", "polarity", "aggregation", "denominator")),
+        columns=["code", "theme", "polarity", "aggregation", "denominator"],
+    )
