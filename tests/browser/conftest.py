@@ -66,5 +66,10 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
 
 
 def screenshot(page, name: str) -> None:
+    """A full-page screenshot for docs/screenshots/, lazy images loaded first."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("document.querySelectorAll('img[loading=lazy]')"
+                  ".forEach(img => img.loading = 'eager')")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("Array.from(document.images).every(img => img.complete)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
