@@ -89,7 +89,7 @@ class AuditEntry(models.Model):
     actor_repr = models.CharField(_("actor"), max_length=200)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.CharField(_("object type"), max_length=80, db_index=True)
-    object_id = models.CharField(_("object id"), max_length=80, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=200, blank=True, db_index=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)

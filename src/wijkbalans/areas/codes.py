@@ -15,12 +15,14 @@ WIJK = "wijk"
 BUURT = "buurt"
 LEVELS = (LAND, GEMEENTE, WIJK, BUURT)
 
-_PATTERNS = {
-    LAND: re.compile(r"^NL\d{2}$"),
-    GEMEENTE: re.compile(r"^GM\d{4}$"),
-    WIJK: re.compile(r"^WK\d{4}[0-9A-Z]{2}$"),
-    BUURT: re.compile(r"^BU\d{4}[0-9A-Z]{4}$"),
+# The form of a code per level, unanchored, for vectorised matching (pandas str.match).
+PATTERN_TEXT = {
+    LAND: r"NL\d{2}",
+    GEMEENTE: r"GM\d{4}",
+    WIJK: r"WK\d{4}[0-9A-Z]{2}",
+    BUURT: r"BU\d{4}[0-9A-Z]{4}",
 }
+_PATTERNS = {level: re.compile(f"^{text}$") for level, text in PATTERN_TEXT.items()}
 COUNTRY_CODE = "NL00"
 
 
