@@ -37,10 +37,14 @@ def profile(request, key: str):
     refs = data.references
     compare_query = f"?vergelijk={request.GET['vergelijk']}" if request.GET.get(
         "vergelijk") else ""
+    series: dict[str, dict] = {}
+    shown = data.values[data.values["status"] == "value"]
+    for row in shown.itertuples(index=False):
+        series.setdefault(row.indicator, {})[(row.place, row.period)] = row.value
     trends = []
     for code in data.trend_codes:
         ind = data.indicators[code]
-        table = _trend_table(data.values, place, refs, code, ind.decimals)
+        table = _trend_table(series.get(code, {}), [place, *refs], ind.decimals)
         trends.append({"indicator": ind, "name": indicator_name(ind), "table": table,
                        "chart": reverse("monitor:profile_chart", args=[place.key, code])
                        + compare_query})
@@ -62,11 +66,9 @@ def profile(request, key: str):
     })
 
 
-def _trend_table(values, place, refs, code, decimals):
-    rows = values[(values["indicator"] == code) & (values["status"] == "value")]
-    periods = sorted(set(rows["period"]))
-    lookup = {(r.place, r.period): r.value for r in rows.itertuples(index=False)}
-    places = [place, *refs]
+def _trend_table(lookup: dict, places, decimals):
+    """One indicator's values by period (rows) and place (columns), formatted."""
+    periods = sorted({period for _place, period in lookup})
     return {"header": [p.name for p in places],
             "rows": [(period, [value_text(lookup.get((p.key, period)), decimals)
                                for p in places]) for period in periods]}
