@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,8 +145,8 @@ def run(*, label: str = "sqlite", national: bool = True) -> dict:
         if national:
             env = _database(base, workdir, "national")
             start = time.perf_counter()
-            _manage(env, "import", "kwb", str(DATA / "cbs-kwb/kwb-2024-nl-bevolking-statline.csv"),
-                    "--year", "2024", "--no-progress")
+            kwb = DATA / "cbs-kwb/kwb-2024-nl-bevolking-statline.csv"
+            _manage(env, "import", "kwb", str(kwb), "--year", "2024", "--no-progress")
             _manage(env, "import", "leefbaarometer", str(DATA / "leefbaarometer-2024/buurten"),
                     "--directory", "--with-geometry", "--no-progress")
             _manage(env, "import", "rivm",
