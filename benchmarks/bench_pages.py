@@ -132,7 +132,8 @@ def _database(env, workdir: Path, name: str) -> dict:
 
 
 def run(*, label: str = "sqlite", national: bool = True) -> dict:
-    base = dict(os.environ, PYTHONPATH=str(ROOT / "src"), WIJKBALANS_ALLOWED_HOSTS="127.0.0.1,testserver")
+    base = dict(os.environ, PYTHONPATH=str(ROOT / "src"),
+                WIJKBALANS_ALLOWED_HOSTS="127.0.0.1,testserver")
     results = {"name": f"pages ({label})", "databases": {}}
     with tempfile.TemporaryDirectory(prefix="wijkbalans-pages-") as tmp:
         workdir = Path(tmp)
