@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "wijkbalans.indicators",
     "wijkbalans.demo",
     "wijkbalans.monitor",
+    "wijkbalans.stacking",
+    "wijkbalans.evaluations",
 ]
 
 MIDDLEWARE = [
@@ -137,7 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while an import writes; a busy timeout instead of "locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # 128 MB of page cache: national imports update indexes of millions of rows.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA cache_size=-131072;",
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

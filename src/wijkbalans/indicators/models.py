@@ -87,24 +87,29 @@ class Observation(models.Model):
     one by one (see :mod:`wijkbalans.indicators.loader`).
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    # No database foreign keys on the store's tens of millions of rows (see ADR 0006):
+    # the loader resolves every id inside the import's own transaction, and PROTECT keeps
+    # the ORM from deleting what observations point at.
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+",
+                                  db_constraint=False)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+",
+                             db_constraint=False)
     period = models.CharField(_("period"), max_length=10)
     value = models.FloatField(_("value"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ObservationStatus.choices,
                               default=ObservationStatus.VALUE)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
 
     class Meta:
+        # Two indexes in all: (indicator, period, area) serves uniqueness and the maps and
+        # rankings (one indicator, one period); (area, ...) serves the profiles (every
+        # indicator of a few areas). Fewer indexes keep national imports fast.
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "area", "period"],
+            models.UniqueConstraint(fields=["indicator", "period", "area"],
                                     name="observation_unique")
         ]
-        indexes = [
-            models.Index(fields=["indicator", "period"], name="obs_indicator_period"),
-            # Profiles read every indicator of a few areas.
-            models.Index(fields=["area", "indicator", "period"], name="obs_area"),
-        ]
+        indexes = [models.Index(fields=["area", "indicator", "period"], name="obs_area")]
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.area_id}/{self.period}: {self.value} ({self.status})"
@@ -113,13 +118,17 @@ class Observation(models.Model):
 class ObservationRevision(models.Model):
     """A value that a later import replaced, kept with the batch it came from."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+",
+                                  db_constraint=False)
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+",
+                             db_constraint=False)
     period = models.CharField(max_length=10)
     value = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=ObservationStatus.choices)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
-    replaced_by = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    replaced_by = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+",
+                                    db_constraint=False)
 
     class Meta:
         indexes = [models.Index(fields=["indicator", "area", "period"], name="obsrev_key")]

@@ -121,10 +121,20 @@ def no_progress(_: int) -> None:
     return None
 
 
+CATEGORICAL_COLUMNS = ("indicator", "area", "period", "status", "column")
+
+
 def observations_frame(records: dict[str, list]) -> pd.DataFrame:
-    """Build the observation frame with the columns and dtypes the loader expects."""
+    """Build the observation frame with the columns and dtypes the loader expects.
+
+    The text columns repeat a few values millions of times in a national file: they are
+    categoricals, which keeps a 2-million-value import in a fraction of the memory and
+    makes the duplicate check and the code-to-id mapping work on small integer codes.
+    """
     frame = pd.DataFrame(records, columns=OBSERVATION_COLUMNS)
     frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
+    for name in CATEGORICAL_COLUMNS:
+        frame[name] = frame[name].astype("category")
     return frame
 
 

@@ -140,11 +140,17 @@ def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return values, status, bad
 
 
+DECIMALS_SAMPLE = 500  # cells read to find how many decimals a column is published with
+
+
 def _decimals(text: pd.Series, values: np.ndarray) -> int:
-    finite = values[np.isfinite(values)]
-    if np.all(finite == np.round(finite)):
+    finite = np.isfinite(values)
+    fractional = finite & (values != np.round(values))
+    if not fractional.any():
         return 0
-    places = text.str.strip().str.extract(r"\.(\d+)$", expand=False).str.len()
+    # The decimals of the published figures, from a sample of the cells that have any.
+    sample = text[fractional].head(DECIMALS_SAMPLE)
+    places = sample.str.strip().str.extract(r"[.,](\d+)$", expand=False).str.len()
     return int(places.max()) if places.notna().any() else 0
 
 
