@@ -5,12 +5,21 @@ from drf_spectacular.views import SpectacularAPIView
 
 from .areas import AreaDetailView, AreaListView, AreaSetDetailView, AreaSetListView
 from .auth import TokenView
+from .evaluations import EvaluationDetailView, EvaluationListView
 from .indicators import (
     ImportBatchDetailView,
     ImportBatchListView,
     IndicatorDetailView,
     IndicatorListView,
     ObservationListView,
+)
+from .stacking import (
+    AreaDriversView,
+    AreaSetGapsView,
+    AreaSetTargetsView,
+    IndexView,
+    TargetDetailView,
+    TargetProgressView,
 )
 
 app_name = "api"
@@ -27,4 +36,13 @@ urlpatterns = [
     path("import-batches/", ImportBatchListView.as_view(), name="import-batch-list"),
     path("import-batches/<int:batch_id>/", ImportBatchDetailView.as_view(),
          name="import-batch-detail"),
+    path("evaluations/", EvaluationListView.as_view(), name="evaluation-list"),
+    path("evaluations/<int:pk>/", EvaluationDetailView.as_view(), name="evaluation-detail"),
+    path("index/", IndexView.as_view(), name="index"),
+    path("areas/<str:code>/drivers/", AreaDriversView.as_view(), name="area-drivers"),
+    path("area-sets/<slug:slug>/targets/", AreaSetTargetsView.as_view(),
+         name="area-set-targets"),
+    path("area-sets/<slug:slug>/gaps/", AreaSetGapsView.as_view(), name="area-set-gaps"),
+    path("targets/<int:pk>/", TargetDetailView.as_view(), name="target-detail"),
+    path("targets/<int:pk>/progress/", TargetProgressView.as_view(), name="target-progress"),
 ]

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("wijkbalans.monitor.urls")),
     path("gegevens/", include("wijkbalans.core.urls")),
     path("accounts/", include("wijkbalans.accounts.urls")),
+    path("evaluaties/", include("wijkbalans.evaluations.urls")),
     path("api/v1/", include("wijkbalans.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

@@ -1,0 +1,1 @@
+from .fixtures import demo, demo_db  # noqa: F401 - fixtures for the tests in this folder
