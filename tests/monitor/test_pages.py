@@ -150,6 +150,8 @@ PAGES = [
     ("/gebied/GM0999/", {}),
     ("/vergelijk/", {"gebied": ["noord", "GM0999"]}),
     ("/indicator/werkzaam_pct/", {}),
+    ("/stapeling/", {}),
+    ("/stapeling/kaart.geojson", {}),
 ]
 
 

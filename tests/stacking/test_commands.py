@@ -124,7 +124,7 @@ def test_targets_command_set_list_progress_delete(demo_city, db):
     with pytest.raises(CommandError, match="--area-set: no area set 'zuid'"):
         run("targets", "list", "--area-set", "zuid")
     run("targets", "delete", "--id", str(target["id"]))
-    assert not Target.objects.exists()
+    assert not Target.objects.filter(pk=target["id"]).exists()
     assert AuditEntry.objects.filter(action="target.delete").count() == 1
     with pytest.raises(CommandError, match="--id: no target"):
         run("targets", "progress", "--id", str(target["id"]))

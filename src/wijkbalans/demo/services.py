@@ -82,6 +82,34 @@ class DemoSummary:
         return lines
 
 
+# The programme area's targets, in the words of a council decision: half the gap in
+# employment to the city by 2030; social assistance down to 30 per 1,000 by 2028; the city
+# average on poverty within 20 years of the programme's start.
+DEMO_TARGETS = [
+    {"indicator": "werkzaam_pct", "kind": "closure", "baseline_period": "2019",
+     "target_period": "2030", "closure_share": 0.5, "reference": "city",
+     "note": "Halve the gap in employment to the city average by 2030."},
+    {"indicator": "bijstand_per_1000", "kind": "value", "baseline_period": "2019",
+     "target_period": "2028", "target_value": 30.0,
+     "note": "Social assistance down to 30 per 1,000 residents by 2028."},
+    {"theme": "poverty", "kind": "reference", "baseline_period": "2019",
+     "target_period": "2039", "reference": "city",
+     "note": "The city average on poverty within 20 years."},
+]
+
+
+def _demo_targets(*, acting_user=None) -> None:
+    """The demo programme area's targets, created once (existing ones are left alone)."""
+    from wijkbalans.stacking.models import Target
+    from wijkbalans.stacking.services import target_save
+
+    area_set = AreaSet.objects.get(slug=PROGRAMME_SLUG)
+    for spec in DEMO_TARGETS:
+        key = {"indicator": spec.get("indicator", ""), "theme": spec.get("theme", "")}
+        if not Target.objects.filter(area_set=area_set, **key).exists():
+            target_save(area_set=area_set, acting_user=acting_user, **spec)
+
+
 @transaction.atomic
 def demo_load(*, seed: int = DEFAULT_SEED, acting_user=None) -> DemoSummary:
     """Generate Demostad from ``seed`` and load it, with its programme area and people.
@@ -110,6 +138,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, acting_user=None) -> DemoSummary:
     area_set_save(slug=PROGRAMME_SLUG, name=PROGRAMME_NAME, member_codes=members,
                   description=PROGRAMME_DESCRIPTION, acting_user=acting_user)
     summary.area_set_changed = not unchanged
+    _demo_targets(acting_user=acting_user)
     summary.people = demo_people_ensure(acting_user=acting_user)
     summary.seconds = time.perf_counter() - started
     return summary

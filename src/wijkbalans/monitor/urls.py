@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
-from .views import compare, home, indicator, profile, search
+from .views import compare, home, indicator, profile, search, stacking
 
 app_name = "monitor"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("gebied/<str:key>/kaart.geojson", profile.profile_geojson, name="profile_geojson"),
     path("gebied/<str:key>/grafiek/<str:indicator>.svg", profile.profile_chart,
          name="profile_chart"),
+    path("gebied/<str:key>/doel/<int:pk>.svg", profile.target_chart, name="target_chart"),
     path("vergelijk/", compare.compare, name="compare"),
     path("vergelijk/grafiek.svg", compare.compare_chart, name="compare_chart"),
     path("vergelijk/cijfers.csv", compare.compare_csv, name="compare_csv"),
@@ -21,4 +23,10 @@ urlpatterns = [
     path("indicator/<str:code>/verdeling.svg", indicator.indicator_histogram,
          name="indicator_histogram"),
     path("zoek/", search.search, name="search"),
+    path("stapeling/", stacking.stacking_page, name="stacking"),
+    path("stapeling/kaart.geojson", stacking.stacking_geojson, name="stacking_geojson"),
+    path("stapeling/ranglijst.csv", stacking.stacking_csv, name="stacking_csv"),
+    path("stapeling/methode/",
+         TemplateView.as_view(template_name="monitor/stacking_method.html"),
+         name="stacking_method"),
 ]

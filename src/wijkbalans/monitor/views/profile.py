@@ -14,6 +14,7 @@ from wijkbalans.areas.models import Area
 from wijkbalans.charts.line import Series, trend_svg
 from wijkbalans.indicators.models import Indicator
 from wijkbalans.monitor.formatting import chart_number, indicator_name, value_text
+from wijkbalans.monitor.goals import headline_for, stacking_summary, targets_for
 from wijkbalans.monitor.places import place_values, resolve_place
 from wijkbalans.monitor.profile import build_profile, references_for, siblings_for_map
 
@@ -63,6 +64,8 @@ def profile(request, key: str):
         "crumbs": crumbs, "members": members, "sets": sets, "version": version,
         "compare_query": compare_query,
         "comparison": request.GET.get("vergelijk", ""),
+        "stacking": stacking_summary(place), "targets": targets_for(place),
+        "headline": headline_for(place) if place.is_set else [],
     })
 
 
@@ -125,3 +128,31 @@ def profile_geojson(request, key: str):
     } for pk, (_year, geometry) in geometries.items()]
     return HttpResponse(json.dumps({"type": "FeatureCollection", "features": features}),
                         content_type="application/geo+json")
+
+
+def target_chart(request, key: str, pk: int):
+    """A target's path: observed values, the straight path to the target, the reference."""
+    from wijkbalans.stacking import selectors as stacking
+
+    place = _place_or_404(key)
+    target = stacking.target_get(pk=pk)
+    if target is None or not place.is_set or target.area_set_id != place.area_set.pk:
+        raise Http404(_("No target %(id)s for %(key)s") % {"id": pk, "key": key})
+    progress = stacking.target_progress(target=target)
+    observed = [p for p in progress["periods"] if p.get("value") is not None]
+    reference = [p for p in progress["periods"] if p.get("reference") is not None]
+    series = [
+        Series(label=place.name, periods=[p["period"] for p in observed],
+               values=[p["value"] for p in observed]),
+        Series(label=_("path to the target"), periods=[p["period"] for p in progress["path"]],
+               values=[p.get("value") for p in progress["path"]], dashed=True),
+    ]
+    if reference:
+        series.append(Series(label=_("reference"), periods=[p["period"] for p in reference],
+                             values=[p["reference"] for p in reference], dashed=True))
+    what = target.indicator or target.theme
+    svg = trend_svg(series, title=f"{what} — {place.name}", unit=progress.get("unit") or "",
+                    number=chart_number(1),
+                    description=_("Observed values, the straight path to the target and the "
+                                  "reference; the table beside the chart holds the figures."))
+    return svg_response(svg, f"doel-{pk}.svg" if "download" in request.GET else None)
