@@ -26,7 +26,9 @@ run: $(STAMP)
 	@echo "  Demo log-ins (demo city only): beheer, analist, financien, partner,"
 	@echo "  professional, bewoner; password: demo"
 	@echo ""
-	WIJKBALANS_DEMO=1 $(BIN)/wijkbalans runserver $(HOST):$(PORT)
+	@# The evaluation worker runs beside the server and stops with it.
+	trap 'kill 0' EXIT; $(BIN)/wijkbalans evaluations work & \
+	  WIJKBALANS_DEMO=1 $(BIN)/wijkbalans runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/wijkbalans makemigrations --check --dry-run -v 0

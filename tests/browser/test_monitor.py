@@ -77,6 +77,7 @@ def test_map_areas_are_reachable_by_keyboard(page, demo):
     ("/", "home"), ("/gebied/demostad-noord/", "programme-area"),
     ("/vergelijk/?gebied=BU99990000&gebied=demostad-noord&indicator=werkzaam_pct", None),
     ("/indicator/werkzaam_pct/", "indicator"), ("/zoek/?q=buurt", None), ("/gegevens/", None),
+    ("/stapeling/", "stacking"), ("/evaluaties/", None),
 ])
 def test_main_pages_have_no_serious_accessibility_violations(page, demo, url, name):
     page.goto(url)
