@@ -61,3 +61,10 @@ def test_index_page_queries_are_bounded(client, demo_city):  # noqa: F811
     with CaptureQueriesContext(connection) as ctx:
         client.get("/stapeling/")
     assert len(ctx.captured_queries) < 40
+
+
+def test_index_page_can_shrink_small_areas(client, demo_city):  # noqa: F811
+    plain = client.get("/stapeling/").context["result"]
+    shrunk = client.get("/stapeling/", {"krimp": "1"}).context["result"]
+    assert not any("shrunk" in n for n in plain.notes)
+    assert any("shrunk" in n or "shrink" in n for n in shrunk.notes), shrunk.notes

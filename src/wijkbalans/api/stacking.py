@@ -136,6 +136,10 @@ REFERENCE_PARAMETER = _p("reference", "country (every area of the level, default
                          "areas of `within`) or base:YYYY (reference fixed at year YYYY).")
 PERIOD_PARAMETER = _p("period", "A period with values (YYYY) or 'latest' (default). Each "
                       "indicator enters with its newest figures up to this period.")
+SHRINK_VALUES = ("0", "1", "false", "true")
+SHRINK_PARAMETER = _p("shrink", "1 (or true): shrink the rates (% and per 1.000) towards "
+                      "their gemeente (empirical Bayes, Marshall 1991) before standardising; "
+                      "`notes` says which were shrunk. Default 0.", list(SHRINK_VALUES))
 
 
 class IndexView(ApiView):
@@ -153,6 +157,7 @@ class IndexView(ApiView):
             _p("method", "deprivation (default), index100 or count.",
                list(stacking.METHODS)),
             _p("themes", "Domains, comma-separated (default all eight)."),
+            SHRINK_PARAMETER,
             *PAGINATION_PARAMETERS,
             _p("format", "Output format (default json).", ["json", "csv"]),
         ],
@@ -161,7 +166,7 @@ class IndexView(ApiView):
     )
     def get(self, request):
         f = filters.Filters(request.query_params, ("level", "period", "within", "reference",
-                                                   "method", "themes"))
+                                                   "method", "themes", "shrink"))
         level = f.choice("level", stacking.LEVELS)
         if f.raw("level") is None:
             f.fail("level", "required: buurt or wijk")
@@ -169,7 +174,8 @@ class IndexView(ApiView):
                   "period": f.raw("period") or stacking.LATEST,
                   "reference": f.raw("reference") or "country",
                   "method": f.choice("method", stacking.METHODS) or "deprivation",
-                  "themes": f.choices("themes", DEFAULT_THEMES) or None}
+                  "themes": f.choices("themes", DEFAULT_THEMES) or None,
+                  "shrink": f.choice("shrink", SHRINK_VALUES) in ("1", "true")}
         f.check()
         try:
             result = stacking.index_panel(**params)

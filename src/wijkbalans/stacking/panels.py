@@ -111,15 +111,19 @@ class VintagePanel:
     vintages: dict[str, str]
     base_vintages: dict[str, str]
     areas: tuple[str, ...]
+    extra: pd.DataFrame | None = None
 
 
 def read_vintage_panel(
     *, indicators: Sequence[str], level: str, within: str | None, period: str,
-    base_period: str | None, available: dict[str, list[str]],
+    base_period: str | None, available: dict[str, list[str]], extra: Sequence[str] = (),
 ) -> VintagePanel:
     """One query for the index indicators and the population at their vintages.
 
-    ``available`` is :func:`periods_with_values` of the same scope.
+    ``available`` is :func:`periods_with_values` of the same scope. ``extra`` indicators
+    (e.g. the denominators of rates) are read in the same query at the stored periods
+    of the vintages, not relabelled: ``VintagePanel.extra`` (``area, period, indicator,
+    value``, ``period`` as stored) for the scored areas.
     """
     wanted = [*indicators, POPULATION]
     vintages = {c: v for c in wanted
@@ -129,11 +133,17 @@ def read_vintage_panel(
         base_vintages = {c: v for c in wanted
                          if (v := vintage_up_to(available.get(c, []), base_period)) is not None}
     periods = sorted(set(vintages.values()) | set(base_vintages.values()) | {period})
-    long = indicator_selectors.observation_long(indicators=wanted, level=level,
-                                                within=within, periods=periods)
+    extra = list(dict.fromkeys(extra))
+    long = indicator_selectors.observation_long(
+        indicators=list(dict.fromkeys([*wanted, *extra])), level=level, within=within,
+        periods=periods)
     long = long.astype({"indicator": str, "area": str, "period": str})
-    areas = sorted(long.loc[(long["period"] == period) & long["value"].notna(), "area"].unique())
+    scoring = long["indicator"].isin(wanted)
+    areas = sorted(long.loc[scoring & (long["period"] == period) & long["value"].notna(),
+                            "area"].unique())
     long = long[long["area"].isin(areas)]
+    extra_rows = long[long["indicator"].isin(extra)][["area", "period", "indicator", "value"]]
+    long = long[long["indicator"].isin(wanted)]
 
     frames = [relabel_vintages(long, vintages, period)]
     if base_period is not None and base_period != period:
@@ -151,4 +161,5 @@ def read_vintage_panel(
         vintages={c: v for c, v in vintages.items() if c != POPULATION},
         base_vintages={c: v for c, v in base_vintages.items() if c != POPULATION},
         areas=tuple(areas),
+        extra=extra_rows.reset_index(drop=True) if extra else None,
     )

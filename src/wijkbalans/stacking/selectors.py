@@ -48,6 +48,7 @@ from .panels import (
     sort_periods,
 )
 from .progress import STATUS_RULE, target_get, target_list, target_progress  # noqa: F401
+from .shrinkage import rate_definitions, shrink_vintage_panel
 from .units import PlaceError, resolve_place, unit_domain_scores, unit_panel
 
 LEVELS = (area_codes.BUURT, area_codes.WIJK)
@@ -138,7 +139,8 @@ class _Prepared:
     notes: tuple[str, ...]
 
 
-def _prepare(*, level, within, period, reference, themes, indicators) -> _Prepared:
+def _prepare(*, level, within, period, reference, themes, indicators,
+             shrink=False) -> _Prepared:
     kind, base = parse_reference(reference, within)
     scope = within if kind == "city" else None
     codes = list(indicators or index_indicator_codes(themes))
@@ -165,10 +167,16 @@ def _prepare(*, level, within, period, reference, themes, indicators) -> _Prepar
             raise IndexParameterError("reference", f"no values of the index indicators up to "
                                       f"the base period {base}; periods: "
                                       f"{', '.join(index_periods)}")
+    rates = rate_definitions(codes) if shrink else {}
     vp = read_vintage_panel(indicators=codes, level=level, within=scope, period=period,
-                            base_period=base, available=available)
+                            base_period=base, available=available,
+                            extra=sorted({r.denominator for r in rates.values()}))
     notes = [f"{code}: figures of {v} (the newest up to {period})"
              for code, v in sorted(vp.vintages.items()) if v != period]
+    panel = vp.panel
+    if shrink:
+        panel, shrink_notes = shrink_vintage_panel(vp, rates, period=period, base=base)
+        notes += shrink_notes
     if base is not None:
         notes += [f"{code}: no figures up to the base period {base}; not standardised"
                   for code in sorted(vp.vintages) if code not in vp.base_vintages]
@@ -180,7 +188,7 @@ def _prepare(*, level, within, period, reference, themes, indicators) -> _Prepar
         label += f", fixed at {base}"
     table = indicator_selectors.indicator_table_frame(codes=codes)
     config = StackingConfig(themes=themes, reference=Reference(base_period=base, label=label))
-    return _Prepared(panel=vp.panel, population=vp.population, table=table, config=config,
+    return _Prepared(panel=panel, population=vp.population, table=table, config=config,
                      period=period, base=base, scope=scope, reference_label=label,
                      vintages=vp.vintages, base_vintages=vp.base_vintages, notes=tuple(notes))
 
@@ -189,16 +197,18 @@ def index_panel(
     *, level: str, within: str | None = None, period: str = LATEST,
     reference: str = "country", method: str = "deprivation",
     themes: Sequence[str] | None = None, indicators: Sequence[str] | None = None,
+    shrink: bool = False,
 ) -> IndexResult:
     """The stacking index of every area of ``level`` (see the module docstring).
 
     ``themes``: the domains (default the eight of the index); ``indicators``: other codes
-    than :func:`~.panels.index_indicator_codes` (their stored theme and polarity count).
+    than :func:`~.panels.index_indicator_codes` (their stored theme and polarity count);
+    ``shrink``: first shrink the rates towards their gemeente (see :mod:`.shrinkage`).
     Raises :class:`IndexParameterError` naming the parameter that is wrong.
     """
     within, themes = _check(level, within, method, themes)
     prep = _prepare(level=level, within=within, period=period, reference=reference,
-                    themes=themes, indicators=indicators)
+                    themes=themes, indicators=indicators, shrink=shrink)
     try:
         result = stacking_index(prep.panel, prep.table, population=prep.population,
                                 config=prep.config)
@@ -289,7 +299,7 @@ def index_rows(result: IndexResult, method: str | None = None) -> list[dict]:
 
 def area_drivers(
     *, code_or_slug: str, period: str = LATEST, reference: str = "country",
-    method: str = "index100", by: str = "domain", n: int | None = None,
+    method: str = "index100", by: str = "domain", n: int | None = None, shrink: bool = False,
 ) -> dict:
     """Which domains (``by="domain"``) or indicators (``by="indicator"``, index 100 only)
     drive one area's or area set's score, worst first (:func:`decomposition.drivers`).
@@ -298,7 +308,8 @@ def area_drivers(
     An area set is scored as one unit against its city's buurten (see
     :func:`~.units.unit_domain_scores`; ``reference`` is then ``city`` or ``base:YYYY``)
     and has no rank. ``method`` ``count`` lists the domains with their problem z and
-    whether the area is in the worst decile.
+    whether the area is in the worst decile. ``shrink`` as in :func:`index_panel` (areas
+    only: an area set pools its members' counts already).
     """
     if by not in ("domain", "indicator"):
         raise IndexParameterError("by", f"expected domain or indicator; found {by!r}")
@@ -314,13 +325,15 @@ def area_drivers(
                                       f" {place.key} is a {place.level}")
         within = place.gemeenten[0] if not reference.startswith("country") else None
         result = index_panel(level=place.level, within=within, period=period,
-                             reference=reference, method=method)
+                             reference=reference, method=method, shrink=shrink)
         res, unit, period = result.stacking, place.key, result.period
         row = index_frame(replace(result, areas=(place.key,)), method)
         head = row.iloc[0].to_dict() if len(row) else {}
         notes = list(result.notes)
     else:
         res, unit, period, head, notes = _set_drivers(place, period, reference, method)
+        if shrink:
+            notes.append("shrink: not applied to an area set (its members' counts are pooled)")
     if method == "count":
         rows = res.domains[(res.domains["area"] == unit)
                            & (res.domains["period"].astype(str) == period)]
@@ -378,7 +391,7 @@ def _variants(base: StackingConfig, domains: Sequence[str], method: str) -> dict
 def index_robustness(
     *, level: str, within: str | None = None, period: str = LATEST,
     reference: str = "country", method: str = "deprivation",
-    themes: Sequence[str] | None = None,
+    themes: Sequence[str] | None = None, shrink: bool = False,
 ) -> pd.DataFrame:
     """How many areas change decile when the equal domain weights of the index are replaced
     by the English ID 2019 weights, or one domain is left out in turn
@@ -392,7 +405,7 @@ def index_robustness(
                                   "index100 or deprivation")
     within, themes = _check(level, within, method, themes)
     prep = _prepare(level=level, within=within, period=period, reference=reference,
-                    themes=themes, indicators=None)
+                    themes=themes, indicators=None, shrink=shrink)
     present = prep.table[prep.table["code"].isin(set(prep.panel["indicator"]))]
     domains = [t for t in themes if t in set(present["theme"])]
     out = robustness_analysis.robustness(

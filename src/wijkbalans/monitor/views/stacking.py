@@ -42,6 +42,7 @@ def _params(request):
         "period": request.GET.get("periode") or "latest",
         "reference": request.GET.get("referentie") or "city",
         "method": request.GET.get("methode") or "deprivation",
+        "shrink": request.GET.get("krimp") == "1",
     }
 
 
@@ -51,7 +52,7 @@ def _result(params):
             "niveau", _("niveau: expected one of %(levels)s") % {"levels": ", ".join(LEVELS)})
     return stacking.index_panel(level=params["level"], within=params["within"],
                                 period=params["period"], reference=params["reference"],
-                                method=params["method"])
+                                method=params["method"], shrink=params["shrink"])
 
 
 def stacking_page(request):
@@ -70,11 +71,11 @@ def stacking_page(request):
         row["domains"] = [value_text(row.get(d), 1) for d in result.domains]
     query = urlencode({"binnen": params["within"], "niveau": params["level"],
                        "periode": result.period, "referentie": params["reference"],
-                       "methode": params["method"]})
+                       "methode": params["method"], "krimp": "1" if params["shrink"] else ""})
     try:
         robustness = stacking.index_robustness(
             level=params["level"], within=params["within"], period=result.period,
-            reference=params["reference"], method="deprivation")
+            reference=params["reference"], method="deprivation", shrink=params["shrink"])
         robustness_rows = robustness.to_dict("records")
     except (stacking.IndexParameterError, ValueError):
         robustness_rows = []

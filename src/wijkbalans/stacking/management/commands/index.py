@@ -4,7 +4,7 @@
 
     wijkbalans index --level buurt --period latest [--within GM0014]
         [--reference country|city|base:YYYY] [--method deprivation|index100|count]
-        [--themes poverty,health] [--format csv|json] [--out FILE]
+        [--themes poverty,health] [--shrink] [--format csv|json] [--out FILE]
     wijkbalans index ... --robustness        decile changes under other weights
     wijkbalans index ... --drivers BU00140402  the domains that drive one area's score
 
@@ -13,8 +13,10 @@ domain (index 100 per domain for ``index100``, the exponential domain score X_d 
 ``deprivation``, 1 where the area is in the domain's worst decile for ``count``). Rank 1
 and decile 1 are where problems stack most. Each indicator enters with its newest figures
 up to the period (see :mod:`wijkbalans.stacking.panels`); the vintages used and other
-notes go to standard error (CSV) or the ``notes`` key (JSON). Method, references and rules:
-docs/methods/stacking.md and :mod:`wijkbalans.stacking.selectors`.
+notes go to standard error (CSV) or the ``notes`` key (JSON). ``--shrink`` first shrinks
+the rates (% and per 1.000) towards their gemeente (:mod:`wijkbalans.stacking.shrinkage`).
+Method, references and rules: docs/methods/stacking.md and
+:mod:`wijkbalans.stacking.selectors`.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ class Command(BaseCommand):
                             help="deprivation (default), index100 or count")
         parser.add_argument("--themes", default="",
                             help="domains, comma-separated (default: all eight)")
+        parser.add_argument("--shrink", action="store_true",
+                            help="shrink the rates (%% and per 1.000) of small areas towards "
+                            "their gemeente (empirical Bayes) before standardising")
         parser.add_argument("--format", default="csv", help="csv (default) or json")
         parser.add_argument("--out", default=None, metavar="FILE",
                             help="write to FILE instead of standard output")
@@ -78,7 +83,8 @@ class Command(BaseCommand):
         if fmt not in ("csv", "json"):
             raise CommandError(f"--format: expected csv or json; found {fmt!r}", returncode=2)
         themes = [t.strip() for t in options["themes"].split(",") if t.strip()] or None
-        common = {"period": options["period"], "reference": options["reference"]}
+        common = {"period": options["period"], "reference": options["reference"],
+                  "shrink": options["shrink"]}
         try:
             if options["drivers"]:
                 payload = selectors.area_drivers(code_or_slug=options["drivers"],
