@@ -58,6 +58,17 @@ def _no_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse audit ids, which the
+    monitor's cache keys on (in production the audit log only grows)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _flushable_audit_log(request):
     """Transactional tests end with a flush that empties every table; the audit log's
     append-only triggers would refuse it. Lift them for the flush only."""

@@ -146,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Per-process memory cache for computed monitor sections (keyed by the data version, so a
+# write is never hidden by it); a deployment with many workers may point this at Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 2000}}}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

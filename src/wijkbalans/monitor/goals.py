@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wijkbalans.accounts.models import AuditEntry
 from wijkbalans.stacking import selectors as stacking
 from wijkbalans.stacking.headline import HEADLINE, headline_values
 
@@ -16,12 +20,37 @@ STATUS_LABELS = {"ahead": "ahead", "on track": "on track", "behind": "behind",
                  "no data": "no data"}
 
 
+CACHE_SECONDS = 600
+
+
+def _data_version() -> int:
+    """The id of the newest audit entry: every write is audited, so any change to the data
+    (an import, a target, an area set) gives a new version and a fresh computation."""
+    return AuditEntry.objects.aggregate(latest=Max("id"))["latest"] or 0
+
+
+def cached(name: str, key: str, compute):
+    """``compute()``, kept for ten minutes per data version and language. The index,
+    its drivers and a target's progress each read and standardise a whole city's panel;
+    they change only when the data does."""
+    full = f"wijkbalans:monitor:{name}:{key}:{get_language()}:{_data_version()}"
+    found = cache.get(full)
+    if found is None:
+        found = compute()
+        cache.set(full, found, CACHE_SECONDS)
+    return found
+
+
 def status_label(status: str) -> str:
     return {"ahead": _("ahead"), "on track": _("on track"), "behind": _("behind"),
             "no data": _("no data")}.get(status, status)
 
 
 def stacking_summary(place: Place) -> dict | None:
+    return cached("stacking", place.key, lambda: _stacking_summary(place))
+
+
+def _stacking_summary(place: Place) -> dict | None:
     """Score, rank, decile, stacking count and the domains that drive them, against the
     city; None where the index does not apply (a gemeente, the country) or has no data."""
     if not place.is_set and place.level not in ("buurt", "wijk"):
@@ -43,6 +72,10 @@ def stacking_summary(place: Place) -> dict | None:
 def targets_for(place: Place) -> list[dict]:
     if not place.is_set:
         return []
+    return cached("targets", place.key, lambda: _targets_for(place))
+
+
+def _targets_for(place: Place) -> list[dict]:
     out = []
     for target in stacking.target_list(area_set=place.area_set):
         progress = stacking.target_progress(target=target)
@@ -54,7 +87,7 @@ def targets_for(place: Place) -> list[dict]:
                 for p in progress["periods"]]
         latest = progress.get("latest") or {}
         out.append({
-            "target": target, "note": target.note, "rows": rows,
+            "id": target.pk, "note": target.note, "rows": rows,
             "what": (theme_label(target.theme) if target.theme else target.indicator),
             "status": status_label(latest.get("status") or "no data"),
             "latest_period": latest.get("period"),
@@ -72,6 +105,10 @@ def _path_value(progress: dict, period: str):
 
 
 def headline_for(place: Place) -> list[dict]:
+    return cached("headline", place.key, lambda: _headline_for(place))
+
+
+def _headline_for(place: Place) -> list[dict]:
     """The NPLV headline figures of the place, latest period each; figures not in open
     data are listed with how to import them."""
     try:

@@ -14,7 +14,7 @@ from wijkbalans.areas.models import Area
 from wijkbalans.charts.line import Series, trend_svg
 from wijkbalans.indicators.models import Indicator
 from wijkbalans.monitor.formatting import chart_number, indicator_name, value_text
-from wijkbalans.monitor.goals import headline_for, stacking_summary, targets_for
+from wijkbalans.monitor.goals import cached, headline_for, stacking_summary, targets_for
 from wijkbalans.monitor.places import place_values, resolve_place
 from wijkbalans.monitor.profile import build_profile, references_for, siblings_for_map
 
@@ -138,7 +138,8 @@ def target_chart(request, key: str, pk: int):
     target = stacking.target_get(pk=pk)
     if target is None or not place.is_set or target.area_set_id != place.area_set.pk:
         raise Http404(_("No target %(id)s for %(key)s") % {"id": pk, "key": key})
-    progress = stacking.target_progress(target=target)
+    progress = cached("progress", str(target.pk),
+                      lambda: stacking.target_progress(target=target))
     observed = [p for p in progress["periods"] if p.get("value") is not None]
     reference = [p for p in progress["periods"] if p.get("reference") is not None]
     series = [
