@@ -25,9 +25,8 @@ METHODS = ("deprivation", "index100", "count")
 LEVELS = ("buurt", "wijk")
 
 
-
-
 def _decile_colour(decile: int | None) -> str:
+    """Two deciles to a colour, decile 1 (problems stack most) darkest."""
     if not decile:
         return MISSING
     palette = class_colours(5, higher_is_worse=True)[::-1]  # dark first
