@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import ForeignKey, JSONField
 
 from wijkbalans.accounts.audit import audit_record
 
@@ -69,7 +71,7 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
                 parent_id=ids.get(codes.parent_of(record.code) or ""),
             ))
             ids[record.code] = -1  # placeholder until created: a duplicate is not created twice
-        Area.objects.bulk_create(new_areas, batch_size=2000)
+        _insert(Area, new_areas)
         created_count += len(new_areas)
         created_codes.update(a.code for a in new_areas)
         new_codes = {a.code for a in new_areas}
@@ -116,7 +118,7 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
             updated.append(version)
         else:
             unchanged += 1
-    AreaVersion.objects.bulk_create(created, batch_size=2000)
+    _insert(AreaVersion, created)
     AreaVersion.objects.bulk_update(updated, fields + ["batch"], batch_size=500)
     if created_count:
         _link_orphans(wanted_codes)
@@ -126,6 +128,34 @@ def areas_register(*, records: Iterable, batch=None) -> RegisterCounts:
     changed = ({v.area_id for v in updated} | {a.pk for a in touched_areas}
                | ({v.area_id for v in created} - new_pks))
     return RegisterCounts(created_count, len(changed), unchanged)
+
+
+def _insert(model, objects: list) -> None:
+    """INSERT the objects in one executemany. ``bulk_create`` compiles one large statement
+    per 2,000 rows, which for a national file's 18,000 areas and versions costs seconds;
+    the objects here are new rows whose ids are read back by code afterwards."""
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    postgres = connection.vendor == "postgresql"
+    placeholders = ", ".join(
+        "%s::jsonb" if postgres and isinstance(f, JSONField) else "%s" for f in fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    rows = []
+    for obj in objects:
+        row = []
+        for f in fields:
+            value = getattr(obj, f.attname)
+            if isinstance(f, JSONField):
+                value = None if value is None else json.dumps(value)
+            elif value is not None and not isinstance(f, ForeignKey):
+                value = f.get_db_prep_save(value, connection)
+            row.append(value)
+        rows.append(row)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({placeholders})",  # noqa: S608 -- names from the model
+            rows)
 
 
 def _link_orphans(new_codes: set[str]) -> None:

@@ -344,14 +344,21 @@ def parse(path: Path, options: dict, progress: Progress) -> Parsed:
              for code, name, level in zip(frame["code"].tolist(), frame["name"].tolist(),
                                           frame["level"].tolist(), strict=True)]
     n, k = len(frame), len(columns)
+    # Every text column repeats a few values n * k times: build the categoricals from their
+    # codes instead of materialising millions of strings (a national year has 2.2 million).
+    area_codes, area_names = pd.factorize(frame["code"].to_numpy(dtype=object))
+    indicators = pd.Categorical([c[0] for c in columns])
+    headers = pd.Categorical([c[1] for c in columns])
     observations = observations_frame({
-        "indicator": np.repeat([c[0] for c in columns], n),
-        "area": np.tile(frame["code"].to_numpy(dtype=object), k),
-        "period": np.full(n * k, str(year), dtype=object),
+        "indicator": pd.Categorical.from_codes(np.repeat(indicators.codes, n),
+                                               indicators.categories),
+        "area": pd.Categorical.from_codes(np.tile(area_codes, k), area_names),
+        "period": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [str(year)]),
         "value": np.concatenate([c[2][keep] for c in columns]),
-        "status": np.concatenate([c[3][keep] for c in columns]),
+        "status": pd.Categorical(np.concatenate([c[3][keep] for c in columns]),
+                                 categories=["value", "missing", "suppressed"]),
         "row": np.tile(frame["row"].to_numpy(dtype=np.int64), k),
-        "column": np.repeat([c[1] for c in columns], n),
+        "column": pd.Categorical.from_codes(np.repeat(headers.codes, n), headers.categories),
     })
     counts = frame["level"].value_counts()
     notes.append(f"{n} areas ({', '.join(f'{counts.get(lv, 0)} {lv}' for lv in codes.LEVELS)})"
