@@ -92,3 +92,12 @@ def test_empty_and_missing_files_are_refused(tmp_path):
         import_file(kind="fake", path=empty)
     with pytest.raises(ImportFailed, match="an existing file"):
         import_file(kind="fake", path=tmp_path / "nope.csv")
+
+
+def test_a_malformed_period_is_refused(tmp_path):
+    bad = write(tmp_path, "p.csv", ["x,BU00140000,2024,1", "x,BU00140001,24-25,2"])
+    with pytest.raises(ImportFailed) as failed:
+        import_file(kind="fake", path=bad)
+    problem = failed.value.problems[0]
+    assert problem.row == 3 and problem.found == "24-25" and "YYYY" in problem.expected
+    assert Observation.objects.count() == 0

@@ -11,7 +11,7 @@ import decimal
 import uuid
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditEntry
 
@@ -59,6 +59,9 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     user = acting_user if getattr(acting_user, "pk", None) else None
+    from wijkbalans.core.services import data_version_bump
+
+    transaction.on_commit(data_version_bump)
     return AuditEntry.objects.create(
         actor=user,
         actor_repr=user.get_username() if user else SYSTEM,

@@ -70,6 +70,10 @@ class ImportResult:
         return asdict(self)
 
 
+# The forms a stored period takes; importers normalise what their files write to these.
+PERIOD_FORM = r"\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?"
+
+
 class _NothingChanged(Exception):
     """Raised inside the transaction to roll back a batch that changed nothing."""
 
@@ -123,6 +127,11 @@ def _check_observations(parsed: Parsed, label: str) -> list[Problem]:
                                 expected="one value per area, indicator and period "
                                 f"(a duplicate of an earlier row for {row.area}, {row.period})",
                                 found=row.area))
+    bad_period = ~obs["period"].astype(str).str.fullmatch(PERIOD_FORM)
+    for row in obs[bad_period].drop_duplicates("period").head(50).itertuples(index=False):
+        problems.append(Problem(file=label, row=row.row, column=row.column,
+                                expected="a period as YYYY, YYYY-Qn or YYYY-MM",
+                                found=str(row.period)))
     bad_status = ~obs["status"].isin(ObservationStatus.values)
     for row in obs[bad_status].head(50).itertuples(index=False):
         problems.append(Problem(file=label, row=row.row, column=row.column,
@@ -162,6 +171,10 @@ def _load(parsed: Parsed, batch: ImportBatch, acting_user) -> ImportResult:
                                         found=", ".join(sorted(missing)))])
         area_ids = dict(Area.objects.filter(code__in=obs["area"].unique().tolist())
                         .values_list("code", "pk"))
+        unknown = sorted(set(obs["area"].unique().tolist()) - set(area_ids))
+        if unknown:
+            raise ImportFailed([Problem(file=batch.file_name, expected="a known area code",
+                                        found=", ".join(unknown[:20]))])
         merged = merge_observations(
             indicator_ids=obs["indicator"].map(indicator_ids).to_numpy(dtype=np.int64),
             area_ids=obs["area"].map(area_ids).to_numpy(dtype=np.int64),

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wijkbalans.accounts.models import AuditEntry
+from wijkbalans.core.selectors import data_version
 from wijkbalans.stacking import selectors as stacking
 from wijkbalans.stacking.headline import HEADLINE, headline_values
 
@@ -16,26 +15,20 @@ from .formatting import lang, value_text
 from .places import Place
 from .profile import theme_label
 
-STATUS_LABELS = {"ahead": "ahead", "on track": "on track", "behind": "behind",
-                 "no data": "no data"}
-
-
 CACHE_SECONDS = 600
 
 
-def _data_version() -> int:
-    """The id of the newest audit entry: every write is audited, so any change to the data
-    (an import, a target, an area set) gives a new version and a fresh computation."""
-    return AuditEntry.objects.aggregate(latest=Max("id"))["latest"] or 0
+_MISSING = object()
 
 
 def cached(name: str, key: str, compute):
     """``compute()``, kept for ten minutes per data version and language. The index,
     its drivers and a target's progress each read and standardise a whole city's panel;
-    they change only when the data does."""
-    full = f"wijkbalans:monitor:{name}:{key}:{get_language()}:{_data_version()}"
-    found = cache.get(full)
-    if found is None:
+    they change only when the data does. Every write is audited, and every audited write
+    moves the data version on after it commits (``core.services.data_version_bump``)."""
+    full = f"wijkbalans:monitor:{name}:{key}:{get_language()}:{data_version()}"
+    found = cache.get(full, _MISSING)
+    if found is _MISSING:
         found = compute()
         cache.set(full, found, CACHE_SECONDS)
     return found

@@ -13,17 +13,22 @@ def reinstall(apps, schema_editor):
     append_only.install(schema_editor.connection)
 
 
+def remove(apps, schema_editor):
+    append_only.remove(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0002_audit_append_only")]
 
     operations = [
-        migrations.RunPython(lambda apps, se: append_only.remove(se.connection),
-                             migrations.RunPython.noop),
+        # Forwards: lift, alter, reinstall. Backwards mirrors it, so the rebuilt table keeps
+        # its triggers either way.
+        migrations.RunPython(remove, reinstall),
         migrations.AlterField(
             model_name="auditentry",
             name="object_id",
             field=models.CharField(blank=True, db_index=True, max_length=200,
                                    verbose_name="object id"),
         ),
-        migrations.RunPython(reinstall, migrations.RunPython.noop),
+        migrations.RunPython(reinstall, remove),
     ]
