@@ -19,3 +19,10 @@ def user_has_role(*, user, roles: set[str] | frozenset[str]) -> bool:
     return bool(user_roles(user=user) & set(roles)) or bool(
         getattr(user, "is_superuser", False)
     )
+
+
+def user_by_username(*, username: str):
+    """The user with this user name, or None."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).first()

@@ -13,24 +13,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .render import GRID, INK, SERIES, figure, to_svg
+from .render import GRID, INK, SERIES, figure, period_axes, to_svg
 
 Number = Callable[[float], str]
 
 
 def _plain(v: float) -> str:
     return f"{v:g}"
-
-
-def _axes(ax, periods: Sequence[str], number: Number, unit: str) -> None:
-    ax.set_xticks(range(len(periods)))
-    step = max(1, len(periods) // 8)
-    ax.set_xticklabels([p if i % step == 0 else "" for i, p in enumerate(periods)])
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
-    ax.grid(axis="y", color=GRID, linewidth=0.6)
-    if unit:
-        ax.set_ylabel(unit)
 
 
 def _start_line(ax, start_index: int, label: str) -> None:
@@ -58,7 +47,7 @@ def paths_svg(periods: Sequence[str], treated: Sequence[float | None],
     ax.plot(xs, _values(counterfactual), color=SERIES[1], linewidth=1.6, linestyle="--",
             label=counterfactual_label)
     _start_line(ax, start_index, start_label)
-    _axes(ax, periods, number, unit)
+    period_axes(ax, periods, number, unit)
     ax.legend(frameon=False, fontsize=8, loc="best")
     return to_svg(fig, title=title, description=description)
 
@@ -73,7 +62,7 @@ def gap_svg(periods: Sequence[str], gap: Sequence[float | None], *, start_index:
     ax.plot(xs, _values(gap), color=SERIES[0], linewidth=2, marker="o", markersize=3,
             label=gap_label)
     _start_line(ax, start_index, start_label)
-    _axes(ax, periods, number, unit)
+    period_axes(ax, periods, number, unit)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     return to_svg(fig, title=title, description=description)
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-from .render import GRID, SERIES, figure, to_svg
+from .render import SERIES, figure, period_axes, to_svg
 
 
 @dataclass(frozen=True)
@@ -35,14 +33,7 @@ def trend_svg(
         ax.plot(xs, ys, color=SERIES[i % len(SERIES)], linewidth=2 if i == 0 else 1.4,
                 linestyle="--" if s.dashed else "-", marker="o" if len(xs) < 4 else None,
                 markersize=3, label=s.label)
-    ax.set_xticks(range(len(periods)))
-    step = max(1, len(periods) // 8)
-    ax.set_xticklabels([p if i % step == 0 else "" for i, p in enumerate(periods)])
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
-    ax.grid(axis="y", color=GRID, linewidth=0.6)
-    if unit:
-        ax.set_ylabel(unit)
+    period_axes(ax, periods, number, unit)
     if len(series) > 1:
         ax.legend(frameon=False, fontsize=8, loc="best")
     return to_svg(fig, title=title, description=description)

@@ -49,5 +49,20 @@ def _escape(text: str) -> str:
             .replace('"', "&quot;"))
 
 
+def period_axes(ax, periods, number, unit: str = "") -> None:
+    """Periods on the x axis (at most about eight labelled), five y ticks written with
+    ``number`` (Dutch or English digits), a light grid, and the unit as y label."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.set_xticks(range(len(periods)))
+    step = max(1, len(periods) // 8)
+    ax.set_xticklabels([p if i % step == 0 else "" for i, p in enumerate(periods)])
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    if unit:
+        ax.set_ylabel(unit)
+
+
 def figure(width_in: float = 5.2, height_in: float = 2.6):
     return plt.subplots(figsize=(width_in, height_in))

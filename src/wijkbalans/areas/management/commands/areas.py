@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from wijkbalans.areas.lineage import LEVELS, LineageError, lineage_derive, links_as_dicts
 from wijkbalans.areas.selectors import area_set_get, area_set_member_codes
 from wijkbalans.areas.services import AreaSetError, area_set_delete, area_set_save
+from wijkbalans.core.management.options import acting_user
 
 
 class Command(BaseCommand):
@@ -55,11 +55,7 @@ class Command(BaseCommand):
                                        help="user name recorded as the one acting")
 
     def handle(self, *args, **options):
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"--user: no user named {options['user']!r}")
+        user = acting_user(options["user"])
         if options["action"] == "lineage":
             self._lineage(options, user)
         else:

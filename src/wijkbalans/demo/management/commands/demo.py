@@ -13,6 +13,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from wijkbalans.core.management.options import acting_user
 from wijkbalans.demo.figures import DEFAULT_SEED
 from wijkbalans.demo.people import USERNAMES
 from wijkbalans.demo.services import demo_load
@@ -34,18 +35,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = get_user_model().objects
-        acting_user = None
-        if options["user"]:
-            acting_user = users.filter(username=options["user"]).first()
-            if acting_user is None:
-                raise CommandError(f"--user: no user named {options['user']!r}")
+        acting = acting_user(options["user"])
         if users.exclude(username__in=USERNAMES).exists():
             # The demo log-ins share a known password: say so loudly where real users live.
             self.stderr.write("warning: this database has users besides the demo log-ins; "
                               "the demo log-ins (password 'demo') are for a demo database "
                               "only")
         try:
-            summary = demo_load(seed=options["seed"], acting_user=acting_user)
+            summary = demo_load(seed=options["seed"], acting_user=acting)
         except ImportFailed as failed:
             raise CommandError(failed.summary(), returncode=1) from None
         if options["format"] == "json":

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from wijkbalans.core.management.options import acting_user
 from wijkbalans.indicators.importers import KINDS, get_importer
 from wijkbalans.indicators.importers.base import ImportFailed
 from wijkbalans.indicators.services import import_file
@@ -58,11 +58,7 @@ class Command(BaseCommand):
         for common in ("verbosity", "settings", "pythonpath", "traceback", "no_color",
                        "force_color", "skip_checks"):
             options.pop(common, None)
-        user = None
-        if username:
-            user = get_user_model().objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"--user: no user named {username!r}")
+        user = acting_user(username)
         bar = _Bar(sys.stderr.isatty() and not no_progress and fmt == "text", kind)
         try:
             result = import_file(kind=kind, path=path, options=options, acting_user=user,

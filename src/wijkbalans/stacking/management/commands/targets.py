@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from wijkbalans.areas.selectors import area_set_get
+from wijkbalans.core.management.options import acting_user
 from wijkbalans.stacking import selectors
 from wijkbalans.stacking.progress import target_as_dict
 from wijkbalans.stacking.services import TargetError, target_delete, target_save
@@ -64,11 +64,7 @@ class Command(BaseCommand):
                                        help="user name recorded as the one acting")
 
     def handle(self, *args, **options):
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"--user: no user named {options['user']!r}")
+        user = acting_user(options["user"])
         action = options["action"]
         payload, lines = getattr(self, f"_{action}")(options, user)
         if options["format"] == "json":
