@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from .areas import AreaDetailView, AreaListView, AreaSetDetailView, AreaSetListView
 from .auth import TokenView
+from .concerns import urlpatterns as concerns_urlpatterns
 from .evaluations import EvaluationDetailView, EvaluationListView
 from .indicators import (
     ImportBatchDetailView,
@@ -13,6 +14,7 @@ from .indicators import (
     IndicatorListView,
     ObservationListView,
 )
+from .programmes import urlpatterns as programmes_urlpatterns
 from .stacking import (
     AreaDriversView,
     AreaSetGapsView,
@@ -46,3 +48,4 @@ urlpatterns = [
     path("targets/<int:pk>/", TargetDetailView.as_view(), name="target-detail"),
     path("targets/<int:pk>/progress/", TargetProgressView.as_view(), name="target-progress"),
 ]
+urlpatterns += programmes_urlpatterns + concerns_urlpatterns

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "wijkbalans.monitor",
     "wijkbalans.stacking",
     "wijkbalans.evaluations",
+    "wijkbalans.programmes",
+    "wijkbalans.concerns",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ urlpatterns = [
     path("gegevens/", include("wijkbalans.core.urls")),
     path("accounts/", include("wijkbalans.accounts.urls")),
     path("evaluaties/", include("wijkbalans.evaluations.urls")),
+    path("programma/", include("wijkbalans.programmes.urls")),
+    path("signalen/", include("wijkbalans.concerns.urls")),
     path("api/v1/", include("wijkbalans.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

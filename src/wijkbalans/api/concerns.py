@@ -1,0 +1,3 @@
+"""API of early concerns: submit one, and the suppressed aggregates."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API of the programme register, results and money."""
+
+urlpatterns: list = []

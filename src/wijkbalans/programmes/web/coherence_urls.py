@@ -1,0 +1,3 @@
+"""URLs of the programme pages: coherence."""
+
+urlpatterns: list = []

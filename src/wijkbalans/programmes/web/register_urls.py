@@ -1,0 +1,3 @@
+"""URLs of the programme pages: register."""
+
+urlpatterns: list = []
