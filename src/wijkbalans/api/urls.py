@@ -14,6 +14,7 @@ from .indicators import (
     IndicatorListView,
     ObservationListView,
 )
+from .participation import urlpatterns as participation_urlpatterns
 from .programmes import urlpatterns as programmes_urlpatterns
 from .stacking import (
     AreaDriversView,
@@ -48,4 +49,4 @@ urlpatterns = [
     path("targets/<int:pk>/", TargetDetailView.as_view(), name="target-detail"),
     path("targets/<int:pk>/progress/", TargetProgressView.as_view(), name="target-progress"),
 ]
-urlpatterns += programmes_urlpatterns + concerns_urlpatterns
+urlpatterns += programmes_urlpatterns + concerns_urlpatterns + participation_urlpatterns

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "wijkbalans.evaluations",
     "wijkbalans.programmes",
     "wijkbalans.concerns",
+    "wijkbalans.participation",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("evaluaties/", include("wijkbalans.evaluations.urls")),
     path("programma/", include("wijkbalans.programmes.urls")),
     path("signalen/", include("wijkbalans.concerns.urls")),
+    path("meedoen/", include("wijkbalans.participation.urls")),
     path("api/v1/", include("wijkbalans.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

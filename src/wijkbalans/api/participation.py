@@ -1,0 +1,3 @@
+"""API of resident participation: consultations, proposals, budget rounds."""
+
+urlpatterns: list = []
