@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "wijkbalans.programmes",
     "wijkbalans.concerns",
     "wijkbalans.participation",
+    "wijkbalans.reports",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programma/", include("wijkbalans.programmes.urls")),
     path("signalen/", include("wijkbalans.concerns.urls")),
     path("meedoen/", include("wijkbalans.participation.urls")),
+    path("rapportage/", include("wijkbalans.reports.urls")),
     path("api/v1/", include("wijkbalans.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
