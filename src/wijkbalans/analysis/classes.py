@@ -45,7 +45,10 @@ def quantile_classes(values, k: int = 5) -> Classes:
     arr = arr[~np.isnan(arr)]
     if arr.size == 0:
         return Classes(breaks=())
-    qs = np.quantile(arr, np.linspace(0, 1, k + 1)[1:], method="inverted_cdf")
+    # Rounded: linspace gives 0.6000000000000001 for 3/5, which inverted_cdf would take
+    # past the 6th of 10 values to the 7th.
+    probabilities = np.round(np.linspace(0, 1, k + 1)[1:], 12)
+    qs = np.quantile(arr, probabilities, method="inverted_cdf")
     breaks = tuple(float(b) for b in np.unique(qs))
     return Classes(breaks=breaks)
 
