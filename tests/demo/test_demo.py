@@ -23,8 +23,11 @@ from wijkbalans.demo.figures import (
     build_city,
 )
 from wijkbalans.demo.geography import GEMEENTE_NAME, GEMEENTECODE, PROGRAMME_SLUG
+from wijkbalans.demo.people import ORGANISATIONS, USERS
+from wijkbalans.demo.register import PLANS
 from wijkbalans.indicators import catalogue
 from wijkbalans.indicators.models import ImportBatch, Indicator, Observation
+from wijkbalans.programmes.models import Activity, BudgetLine, ResultUpdate
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +207,8 @@ def fast_passwords(settings):
 def db_counts():
     return {model.__name__: model.objects.count()
             for model in (Observation, ImportBatch, AuditEntry, Area, AreaVersion, Indicator,
-                          AreaSet, Organisation, Membership)}
+                          AreaSet, Organisation, Membership, Activity, BudgetLine,
+                          ResultUpdate)}
 
 
 @pytest.mark.django_db
@@ -214,7 +218,8 @@ def test_demo_twice_loads_once_and_then_changes_nothing(fast_passwords):
     first = json.loads(out.getvalue())
     assert first["ok"] and first["changed"] and first["batch_id"] is not None
     assert first["created"] == 49 * len(INDICATORS) * len(YEARS) == Observation.objects.count()
-    assert first["people"]["users_created"] == 6
+    assert first["people"]["users_created"] == len(USERS)
+    assert first["activities_created"] == len(PLANS) == Activity.objects.count()
     before = db_counts()
     out = StringIO()
     call_command("demo", stdout=out)
@@ -244,8 +249,10 @@ def test_demo_twice_loads_once_and_then_changes_nothing(fast_passwords):
 @pytest.mark.django_db
 def test_demo_users_log_in_with_their_roles(client, fast_passwords):
     call_command("demo", stdout=StringIO())
-    expected = {"beheer": {"admin", "programme_staff"}, "analist": {"analyst"},
-                "financien": {"finance_officer"}, "partner": {"partner"},
+    expected = {"beheer": {"admin", "programme_staff"}, "bureau": {"programme_staff"},
+                "analist": {"analyst"}, "financien": {"finance_officer"},
+                "partner": {"partner"}, "school": {"partner"}, "sociaalteam": {"partner"},
+                "zorggroep": {"partner"}, "schuldhulp": {"partner"},
                 "professional": {"professional"}, "bewoner": {"resident"}}
     from django.contrib.auth import get_user_model
 
@@ -261,5 +268,30 @@ def test_demo_users_log_in_with_their_roles(client, fast_passwords):
     partner = Membership.objects.get(user__username="partner")
     assert partner.organisation.name == "Woonstichting Demostad"
     assert partner.organisation.kind == "housing_corporation"
-    assert Organisation.objects.filter(name__contains="Demostad").count() == 8
-    assert AuditEntry.objects.filter(action="user.create").count() == 6
+    assert Organisation.objects.count() == len(ORGANISATIONS)
+    assert AuditEntry.objects.filter(action="user.create").count() == len(USERS)
+
+
+@pytest.mark.django_db
+def test_demo_register_has_a_coverage_gap_and_reviewed_results(fast_passwords):
+    """The demo register as the coverage page and the review queue show it: the state grant
+    ends in 2032, the structural contribution asked for from 2033 is not granted."""
+    from decimal import Decimal
+
+    from wijkbalans.programmes.coverage import coverage_table
+
+    call_command("demo", stdout=StringIO())
+    table = coverage_table(from_year=2022, to_year=2042)
+    by_year = {y.year: y for y in table.years}
+    # 2033: need 600,000 + 450,000 (Rijke Schooldag, Preventie met Gezag on the asked-for
+    # contribution) + 150,000 + 250,000 (municipal lines) = 1,450,000; secured 700,000.
+    assert by_year[2033].need == Decimal("1450000.00")
+    assert by_year[2033].secured == Decimal("700000.00")
+    assert by_year[2033].gap == Decimal("750000.00")
+    (spuk,) = [e for e in table.ending if e.source_code == "nplv-spuk"]
+    assert [(a.year, a.falls_away, a.activities) for a in spuk.after[:2]] == [
+        (2033, Decimal("320000.00"), ("kansrijk-demostad",)),
+        (2034, Decimal("320000.00"), ("kansrijk-demostad",))]
+    statuses = sorted(ResultUpdate.objects.values_list("status", flat=True))
+    assert statuses.count("approved") == 8
+    assert {"submitted", "returned"} <= set(statuses)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from .areas import AreaDetailView, AreaListView, AreaSetDetailView, AreaSetListView
 from .auth import TokenView
+from .coherence import CoherenceView
 from .concerns import urlpatterns as concerns_urlpatterns
 from .evaluations import EvaluationDetailView, EvaluationListView
 from .indicators import (
@@ -48,5 +49,6 @@ urlpatterns = [
     path("area-sets/<slug:slug>/gaps/", AreaSetGapsView.as_view(), name="area-set-gaps"),
     path("targets/<int:pk>/", TargetDetailView.as_view(), name="target-detail"),
     path("targets/<int:pk>/progress/", TargetProgressView.as_view(), name="target-progress"),
+    path("coherence/", CoherenceView.as_view(), name="coherence"),
 ]
 urlpatterns += programmes_urlpatterns + concerns_urlpatterns + participation_urlpatterns

@@ -54,6 +54,19 @@ DATABASE_URL = env(
     "or `postgresql://user:password@host:port/name`.",
     doc_default="SQLite file `wijkbalans.sqlite3` in the var folder",
 )
+EMAIL_BACKEND = env(
+    "WIJKBALANS_EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend",
+    help="Django e-mail backend for the mails to residents: the console (development) or "
+    "`django.core.mail.backends.smtp.EmailBackend`.",
+)
+EMAIL_HOST = env("WIJKBALANS_EMAIL_HOST", default="localhost",
+                 help="SMTP server for the mails to residents.")
+EMAIL_PORT = env("WIJKBALANS_EMAIL_PORT", default=25, cast=int, help="SMTP port.")
+EMAIL_USE_TLS = env("WIJKBALANS_EMAIL_USE_TLS", default=False, cast=bool,
+                    help="Use STARTTLS with the SMTP server.")
+DEFAULT_FROM_EMAIL = env("WIJKBALANS_FROM_EMAIL", default="wijkbalans@localhost",
+                         help="Sender of the mails to residents.")
 SECURE_PROXY = env(
     "WIJKBALANS_BEHIND_HTTPS_PROXY",
     default=False,
@@ -103,6 +116,7 @@ INSTALLED_APPS = [
     "wijkbalans.concerns",
     "wijkbalans.participation",
     "wijkbalans.reports",
+    "wijkbalans.touchstone",
 ]
 
 MIDDLEWARE = [

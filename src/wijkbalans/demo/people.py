@@ -28,6 +28,10 @@ ORGANISATIONS: tuple[tuple[str, str], ...] = (
     ("Sociaal Team Demostad-Noord", Organisation.Kind.SOCIAL_TEAM),
     ("Ondernemersvereniging Demostad", Organisation.Kind.ENTREPRENEURS),
     ("Bewonersplatform Demostad-Noord", Organisation.Kind.RESIDENTS),
+    ("Schuldhulp Demostad", Organisation.Kind.OTHER),
+    ("Werkbedrijf Demostad", Organisation.Kind.OTHER),
+    ("Openbaar Ministerie Demostad", Organisation.Kind.JUSTICE),
+    ("Rijksoverheid (BZK)", Organisation.Kind.STATE),
 )
 
 
@@ -44,9 +48,16 @@ class DemoUser:
 USERS: tuple[DemoUser, ...] = (
     DemoUser("beheer", "Bea", "Beheer", "Gemeente Demostad",
              (Role.ADMIN, Role.PROGRAMME_STAFF), staff=True),
+    DemoUser("bureau", "Bart", "Bureau", "Gemeente Demostad", (Role.PROGRAMME_STAFF,)),
     DemoUser("analist", "Anouk", "Analist", "Gemeente Demostad", (Role.ANALYST,)),
     DemoUser("financien", "Frank", "Financiën", "Gemeente Demostad", (Role.FINANCE_OFFICER,)),
     DemoUser("partner", "Petra", "Partner", "Woonstichting Demostad", (Role.PARTNER,)),
+    DemoUser("school", "Sanne", "School", "Stichting Openbaar Onderwijs Demostad",
+             (Role.PARTNER,)),
+    DemoUser("sociaalteam", "Sem", "Sociaal Team", "Sociaal Team Demostad-Noord",
+             (Role.PARTNER,)),
+    DemoUser("zorggroep", "Zeynep", "Zorggroep", "Zorggroep Demostad", (Role.PARTNER,)),
+    DemoUser("schuldhulp", "Sven", "Schuldhulp", "Schuldhulp Demostad", (Role.PARTNER,)),
     DemoUser("professional", "Priya", "Professional", "Sociaal Team Demostad-Noord",
              (Role.PROFESSIONAL,)),
     DemoUser("bewoner", "Bram", "Bewoner", "Bewonersplatform Demostad-Noord",

@@ -21,6 +21,7 @@ from wijkbalans.indicators.services import load_parsed
 from .figures import DEFAULT_SEED, INDICATORS, build_city
 from .geography import GEMEENTE_NAME, PROGRAMME_NAME, PROGRAMME_SLUG
 from .people import USERNAMES, PeopleCounts, demo_people_ensure
+from .register import demo_register_ensure
 
 KIND = "demo"
 PROGRAMME_DESCRIPTION = (
@@ -49,6 +50,7 @@ class DemoSummary:
     area_set: str = PROGRAMME_SLUG
     area_set_changed: bool = False
     people: PeopleCounts = field(default_factory=PeopleCounts)
+    activities_created: int = 0
     users: tuple[str, ...] = USERNAMES
     seconds: float = 0.0
 
@@ -56,7 +58,7 @@ class DemoSummary:
     def changed(self) -> bool:
         return bool(self.batch_id is not None or self.area_set_changed
                     or self.people.organisations_created or self.people.users_created
-                    or self.people.memberships_granted)
+                    or self.people.memberships_granted or self.activities_created)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "users": list(self.users), "changed": self.changed}
@@ -74,6 +76,8 @@ class DemoSummary:
             f"  organisations created {people.organisations_created}; users created "
             f"{people.users_created}, existing {people.users_existing}; memberships granted "
             f"{people.memberships_granted}",
+            f"  programme register: {self.activities_created} activities created"
+            if self.activities_created else "  programme register: unchanged",
             f"  log-ins (demo only, password 'demo'): {', '.join(self.users)}",
         ]
         if not self.changed:
@@ -140,5 +144,6 @@ def demo_load(*, seed: int = DEFAULT_SEED, acting_user=None) -> DemoSummary:
     summary.area_set_changed = not unchanged
     _demo_targets(acting_user=acting_user)
     summary.people = demo_people_ensure(acting_user=acting_user)
+    summary.activities_created = demo_register_ensure()
     summary.seconds = time.perf_counter() - started
     return summary

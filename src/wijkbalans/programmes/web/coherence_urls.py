@@ -1,3 +1,10 @@
 """URLs of the programme pages: coherence."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import coherence
+
+urlpatterns: list = [
+    path("samenhang/", coherence.coherence_page, name="coherence"),
+    path("samenhang/samenhang.csv", coherence.coherence_csv, name="coherence_csv"),
+]
