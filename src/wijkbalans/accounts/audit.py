@@ -17,6 +17,20 @@ from .models import AuditEntry
 
 SYSTEM = "system"
 
+# Writes that cannot change what the monitor caches (figures, areas, targets and the
+# index built on them) leave the data version alone, so that a busy budget round or a
+# professional reading a concern does not empty the monitor's cache on every request.
+# A denylist, not an allowlist: a new kind of write invalidates the cache until it is
+# listed here, which costs speed, never correctness.
+NO_DATA_CHANGE = ("participation.", "concern.", "concerns.text.", "concerns.route.",
+                  "report.", "touchstone.", "api_token.", "user.", "membership.",
+                  "evaluation.")
+
+
+def changes_data(action: str) -> bool:
+    """Whether an audited write may change data the monitor caches."""
+    return not action.startswith(NO_DATA_CHANGE) and not action.endswith(".read")
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
@@ -61,7 +75,8 @@ def audit_record(
     user = acting_user if getattr(acting_user, "pk", None) else None
     from wijkbalans.core.services import data_version_bump
 
-    transaction.on_commit(data_version_bump)
+    if changes_data(action):
+        transaction.on_commit(data_version_bump)
     return AuditEntry.objects.create(
         actor=user,
         actor_repr=user.get_username() if user else SYSTEM,

@@ -67,6 +67,21 @@ EMAIL_USE_TLS = env("WIJKBALANS_EMAIL_USE_TLS", default=False, cast=bool,
                     help="Use STARTTLS with the SMTP server.")
 DEFAULT_FROM_EMAIL = env("WIJKBALANS_FROM_EMAIL", default="wijkbalans@localhost",
                          help="Sender of the mails to residents.")
+CONCERNS_TEXT_RETENTION_MONTHS = env(
+    "WIJKBALANS_CONCERNS_TEXT_RETENTION_MONTHS", default=12, cast=int,
+    help="Months after which `wijkbalans concerns purge` erases the free text of an early "
+    "concern (the counts stay).",
+)
+CONCERNS_MIN_CELL = env(
+    "WIJKBALANS_CONCERNS_MIN_CELL", default=5, cast=int,
+    help="k: the smallest count of early concerns published in a table cell, and the "
+    "fewest concerns behind an alert.",
+)
+CONCERNS_PUBLISHED_PERIOD = env(
+    "WIJKBALANS_CONCERNS_PUBLISHED_PERIOD", default="quarter",
+    help="The one period kind (week, month, quarter or year) in which early-warning "
+    "tables are shown and published.",
+)
 SECURE_PROXY = env(
     "WIJKBALANS_BEHIND_HTTPS_PROXY",
     default=False,
