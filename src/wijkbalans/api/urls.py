@@ -25,6 +25,7 @@ from .stacking import (
     TargetDetailView,
     TargetProgressView,
 )
+from .touchstone import urlpatterns as touchstone_urlpatterns
 
 app_name = "api"
 urlpatterns = [
@@ -51,4 +52,5 @@ urlpatterns = [
     path("targets/<int:pk>/progress/", TargetProgressView.as_view(), name="target-progress"),
     path("coherence/", CoherenceView.as_view(), name="coherence"),
 ]
-urlpatterns += programmes_urlpatterns + concerns_urlpatterns + participation_urlpatterns
+urlpatterns += (programmes_urlpatterns + concerns_urlpatterns + participation_urlpatterns
+                + touchstone_urlpatterns)

@@ -35,7 +35,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -448,7 +448,14 @@ def activity_delete(*, acting_user, activity) -> None:
         before["partners"] = sorted(current.partners.values_list("organisation_id", "role"))
         before["results"] = sorted(current.results.values_list("name", flat=True))
         pk, label = current.pk, str(current)
-        current.delete()
+        try:
+            with transaction.atomic():
+                current.delete()
+        except ProtectedError as error:
+            # Other parts of wijkbalans (assessments, budget rounds) keep the activity.
+            what = sorted({str(o._meta.verbose_name_plural) for o in error.protected_objects})
+            refuse(_("The activity is referred to by %(what)s; it stays in the register "
+                     "(set its status to stopped instead).") % {"what": ", ".join(what)})
         audit_record(acting_user=acting_user, action="programmes.activity.delete",
                      object_type="programmes.activity", object_id=str(pk), object_repr=label,
                      before=before)
