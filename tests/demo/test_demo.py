@@ -217,7 +217,9 @@ def test_demo_twice_loads_once_and_then_changes_nothing(fast_passwords):
     call_command("demo", "--format", "json", stdout=out)
     first = json.loads(out.getvalue())
     assert first["ok"] and first["changed"] and first["batch_id"] is not None
-    assert first["created"] == 49 * len(INDICATORS) * len(YEARS) == Observation.objects.count()
+    assert first["created"] == 49 * len(INDICATORS) * len(YEARS) == Observation.objects.filter(
+        batch__kind="demo").count()
+    assert first["survey_batch_id"] is not None
     assert first["people"]["users_created"] == len(USERS)
     assert first["activities_created"] == len(PLANS) == Activity.objects.count()
     before = db_counts()
@@ -226,7 +228,7 @@ def test_demo_twice_loads_once_and_then_changes_nothing(fast_passwords):
     assert "nothing changed" in out.getvalue()
     assert "created 0, updated 0, unchanged 18816" in out.getvalue()
     assert db_counts() == before
-    assert ImportBatch.objects.get().kind == "demo"
+    assert sorted(ImportBatch.objects.values_list("kind", flat=True)) == ["demo", "demo-survey"]
 
     gemeente = Area.objects.get(code=GEMEENTECODE)
     assert gemeente.name == "Demostad (fictief)" and gemeente.level == "gemeente"

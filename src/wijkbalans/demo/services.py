@@ -22,6 +22,7 @@ from .figures import DEFAULT_SEED, INDICATORS, build_city
 from .geography import GEMEENTE_NAME, PROGRAMME_NAME, PROGRAMME_SLUG
 from .people import USERNAMES, PeopleCounts, demo_people_ensure
 from .register import demo_register_ensure
+from .survey import demo_survey_load
 
 KIND = "demo"
 PROGRAMME_DESCRIPTION = (
@@ -47,6 +48,7 @@ class DemoSummary:
     areas_updated: int = 0
     indicators_created: int = 0
     batch_id: int | None = None
+    survey_batch_id: int | None = None
     area_set: str = PROGRAMME_SLUG
     area_set_changed: bool = False
     people: PeopleCounts = field(default_factory=PeopleCounts)
@@ -56,7 +58,8 @@ class DemoSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.batch_id is not None or self.area_set_changed
+        return bool(self.batch_id is not None or self.survey_batch_id is not None
+                    or self.area_set_changed
                     or self.people.organisations_created or self.people.users_created
                     or self.people.memberships_granted or self.activities_created)
 
@@ -71,6 +74,8 @@ class DemoSummary:
             f"  observations: created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}; areas created {self.areas_created}, "
             f"updated {self.areas_updated}; indicators created {self.indicators_created}",
+            "  resident panel: " + ("loaded" if self.survey_batch_id is not None
+                                    else "unchanged"),
             f"  programme area '{self.area_set}': "
             + ("saved" if self.area_set_changed else "unchanged"),
             f"  organisations created {people.organisations_created}; users created "
@@ -134,6 +139,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, acting_user=None) -> DemoSummary:
         areas_created=result.areas_created, areas_updated=result.areas_updated,
         indicators_created=result.indicators_created, batch_id=result.batch_id,
     )
+    summary.survey_batch_id = demo_survey_load(seed=seed, acting_user=acting_user).batch_id
     members = sorted(city.geography.programme_codes)
     before = AreaSet.objects.filter(slug=PROGRAMME_SLUG).first()
     unchanged = before is not None and (

@@ -42,7 +42,8 @@ def _share(code, nl, en, theme, polarity, denominator, source=CBS, unit="%", dec
     return IndicatorSpec(code=code, name_nl=nl, name_en=en, theme=theme, unit=unit,
                          polarity=polarity, source=source, licence=CC_BY if source != LBM else
                          "Open data BZK", aggregation="weighted_mean", denominator=denominator,
-                         decimals=decimals, description=description)
+                         decimals=decimals, description=description,
+                         perception=source == RIVM)
 
 
 CORE: list[IndicatorSpec] = [

@@ -35,6 +35,9 @@ class Indicator(models.Model):
         help_text=_("Code of the indicator that weighs this one when areas are combined."),
     )
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
+    perception = models.BooleanField(
+        _("perception"), default=False,
+        help_text=_("What residents say (survey), as against registered figures."))
 
     class Meta:
         ordering = ["theme", "code"]

@@ -1,5 +1,11 @@
 """The figures of an area profile: key figures against references, trends, the themes
-where the place stands worst, and notes on members that did not count."""
+where the place stands worst, and notes on members that did not count.
+
+Per theme, registered figures and residents' perceptions (indicators marked
+``perception``: a resident survey, the Gezondheidsmonitor) are kept apart, so the page
+can show what the figures say next to what residents say, as Rotterdam's Wijkprofiel
+does. A perception's count of respondents (its denominator, itself a perception) is shown
+with it, not as a figure of its own."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from wijkbalans.analysis.standardise import orientation
 from wijkbalans.areas.models import Area
@@ -28,6 +35,29 @@ class Figure:
     text: str
     references: list[str]  # formatted values of the references, same period
     missing_members: list[str] = field(default_factory=list)
+    change: str = ""  # since the previous period with a value, e.g. "+2,1 sinds 2023"
+    direction: str = ""  # better/worse/unchanged by the polarity; "" when neutral
+    respondents: str = ""  # a perception's number of respondents, formatted
+    suppressed_after: list[str] = field(default_factory=list)  # later periods held back
+
+    @property
+    def direction_text(self) -> str:
+        return {"better": _("better"), "worse": _("worse"),
+                "unchanged": _("unchanged")}.get(self.direction, "")
+
+
+@dataclass
+class ThemeFigures:
+    """One theme's figures: registered ones and perceptions, each by name."""
+
+    theme: str
+    label: str
+    registered: list[Figure]
+    perceived: list[Figure]
+
+    @property
+    def has_respondents(self) -> bool:
+        return any(f.respondents for f in self.perceived)
 
 
 @dataclass
@@ -43,11 +73,20 @@ class ThemeStanding:
 class Profile:
     place: Place
     references: list[Place]
-    figures_by_theme: list[tuple[str, list[Figure]]]
+    themes: list[ThemeFigures]
     worst_themes: list[ThemeStanding]
     values: pd.DataFrame
     indicators: dict[str, Indicator]
     trend_codes: list[str]
+
+    @property
+    def figures_by_theme(self) -> list[tuple[str, list[Figure]]]:
+        """Every figure shown, by theme label: registered ones first."""
+        return [(t.label, t.registered + t.perceived) for t in self.themes]
+
+    @property
+    def has_perceptions(self) -> bool:
+        return any(t.perceived for t in self.themes)
 
 
 def references_for(place: Place, compare_key: str | None) -> tuple[list[Place], str | None]:
@@ -76,6 +115,61 @@ def theme_label(theme: str) -> str:
     return en if lang() == "en" else nl
 
 
+def respondent_counts(indicators: dict[str, Indicator]) -> set[str]:
+    """Codes of the perceptions' respondent counts (a perception's denominator that is a
+    perception itself): shown with their perception, not as figures of their own."""
+    return {i.denominator for i in indicators.values()
+            if i.perception and i.denominator in indicators
+            and indicators[i.denominator].perception}
+
+
+def change_since(ind: Indicator, periods: list[str], lookup: dict, key: str, period: str,
+                 value: float) -> tuple[str, str]:
+    """The change since the previous period of the same kind with a value, as text, and
+    its direction by the indicator's polarity (better/worse/unchanged, "" if neutral)."""
+    earlier = [p for p in periods if p < period and len(p) == len(period)
+               and ("Q" in p) == ("Q" in period)]
+    if not earlier:
+        return "", ""
+    before = earlier[-1]
+    diff = value - lookup[(key, ind.code, before)]
+    shown = value_text(abs(diff), ind.decimals)
+    # Unchanged is what the reader sees: a change that rounds to zero at the shown decimals.
+    if shown == value_text(0.0, ind.decimals):
+        direction, sign = "unchanged", ""
+    else:
+        sign = "+" if diff > 0 else "−"
+        direction = "" if ind.polarity == "neutral" else (
+            "better" if (diff > 0) == (ind.polarity == "higher_better") else "worse")
+    return _("%(change)s since %(period)s") % {"change": sign + shown, "period": before}, \
+        direction
+
+
+def respondents_used(place: Place, blocks, indicators: dict[str, Indicator],
+                     totals: dict[str, float | None]) -> dict[str, float | None]:
+    """An area set's respondents behind each perception: the set's sum less the members
+    that did not count (suppressed, too few respondents), so the number matches the
+    figure. One query, for those members' counts only."""
+    left_out = [f for b in blocks for f in b.perceived
+                if f.missing_members and f.indicator.code in totals]
+    if not left_out:
+        return totals
+    ids = dict(zip(place.member_codes, place.member_ids, strict=True))
+    panel = indicator_selectors.observation_long(
+        indicators=sorted({f.indicator.denominator for f in left_out}),
+        area_ids=sorted({ids[a] for f in left_out for a in f.missing_members if a in ids}),
+        periods=sorted({f.period for f in left_out}))
+    panel = panel[panel["status"] == "value"]
+    n = {(r.indicator, r.area, r.period): r.value for r in panel.itertuples(index=False)}
+    out = dict(totals)
+    for figure in left_out:
+        code = figure.indicator.code
+        if out[code] is not None:
+            out[code] -= sum(n.get((indicators[code].denominator, area, figure.period), 0.0)
+                             for area in figure.missing_members)
+    return out
+
+
 def build_profile(place: Place, references: list[Place]) -> Profile:
     values, members = place_values([place, *references])
     # A reference without any figure (e.g. the country, before national data is imported)
@@ -84,32 +178,55 @@ def build_profile(place: Place, references: list[Place]) -> Profile:
     references = [r for r in references if r.key in present]
     codes = sorted(set(values["indicator"]))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    own = values[(values["place"] == place.key) & (values["status"] == "value")]
-    own = own[own["value"].notna()]
+    counts = respondent_counts(indicators)
+    mine = values[(values["place"] == place.key) & ~values["indicator"].isin(counts)]
+    own = mine[(mine["status"] == "value") & mine["value"].notna()]
     latest = own.sort_values("period").groupby("indicator").tail(1)
     lookup = {(r.place, r.indicator, r.period): r.value
               for r in values.itertuples(index=False) if r.status == "value"}
+    held_back: dict[str, list[str]] = {}
+    for row in mine[mine["status"] == "suppressed"].itertuples(index=False):
+        held_back.setdefault(row.indicator, []).append(row.period)
+    periods = {code: sorted(group["period"]) for code, group in own.groupby("indicator")}
     missing = {}
     if not members.empty:
         for (code, period), group in members.groupby(["indicator", "period"]):
             missing[(code, period)] = sorted(group["area"].tolist())
-    by_theme: dict[str, list[Figure]] = {}
+    by_theme: dict[str, ThemeFigures] = {}
+    respondents: dict[str, float | None] = {}
     for row in latest.itertuples(index=False):
         ind = indicators[row.indicator]
         refs = [value_text(lookup.get((r.key, row.indicator, row.period)), ind.decimals)
                 for r in references]
-        by_theme.setdefault(ind.theme or "other", []).append(Figure(
+        change, direction = change_since(ind, periods[row.indicator], lookup, place.key,
+                                         row.period, row.value)
+        figure = Figure(
             indicator=ind, name=indicator_name(ind), period=row.period, value=row.value,
             text=value_text(row.value, ind.decimals), references=refs,
-            missing_members=missing.get((row.indicator, row.period), [])))
+            missing_members=missing.get((row.indicator, row.period), []),
+            change=change, direction=direction,
+            suppressed_after=sorted(p for p in held_back.get(row.indicator, [])
+                                    if p > row.period))
+        if ind.denominator in counts:
+            respondents[row.indicator] = lookup.get((place.key, ind.denominator, row.period))
+        theme = ind.theme or "other"
+        block = by_theme.setdefault(theme, ThemeFigures(theme, theme_label(theme), [], []))
+        (block.perceived if ind.perception else block.registered).append(figure)
+    if place.is_set:
+        respondents = respondents_used(place, by_theme.values(), indicators, respondents)
+    for block in by_theme.values():
+        for figure in block.perceived:
+            if figure.indicator.code in respondents:
+                figure.respondents = value_text(respondents[figure.indicator.code], 0)
     order = list(THEMES)
-    figures_by_theme = [(theme_label(t), sorted(f, key=lambda x: x.name))
-                        for t, f in sorted(by_theme.items(),
-                                           key=lambda kv: order.index(kv[0])
-                                           if kv[0] in order else 99)]
+    themes = sorted(by_theme.values(),
+                    key=lambda t: order.index(t.theme) if t.theme in order else 99)
+    for block in themes:
+        block.registered.sort(key=lambda x: x.name)
+        block.perceived.sort(key=lambda x: x.name)
     trend_codes = [code for code, group in own.groupby("indicator") if group["period"].nunique()
                    > 1]
-    return Profile(place=place, references=references, figures_by_theme=figures_by_theme,
+    return Profile(place=place, references=references, themes=themes,
                    worst_themes=worst_themes(place, latest, indicators), values=values,
                    indicators=indicators, trend_codes=sorted(
                        trend_codes, key=lambda c: (indicators[c].theme, c)))

@@ -14,6 +14,7 @@ KINDS: dict[str, str] = {
     "rivm": "wijkbalans.indicators.importers.rivm",
     "events": "wijkbalans.indicators.importers.events",
     "table": "wijkbalans.indicators.importers.table",
+    "survey": "wijkbalans.indicators.importers.survey",
 }
 
 

@@ -81,6 +81,7 @@ class IndicatorSpec:
     aggregation: str = "none"
     denominator: str = ""
     decimals: int = 0
+    perception: bool = False  # what residents say (a survey), not a registered figure
 
 
 @dataclass

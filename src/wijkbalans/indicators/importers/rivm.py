@@ -152,7 +152,7 @@ def _spec(key: str, age: str) -> IndicatorSpec:
     return IndicatorSpec(
         code=code, name_nl=f"{key_words(key)} ({label})", theme="health", unit="%",
         polarity="neutral", source=catalogue.RIVM, licence=catalogue.CC_BY,
-        aggregation="weighted_mean", denominator="inwoners", decimals=1,
+        aggregation="weighted_mean", denominator="inwoners", decimals=1, perception=True,
         description=f"Gezondheidsmonitor (50090NED), kolom {key}; percentage van de "
         f"inwoners van {label} (Leeftijd {age}). Bron: RIVM.")
 
