@@ -175,7 +175,7 @@ class PeriodUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class PeriodSerializer(serializers.Serializer):
+class ResultPeriodSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     period = serializers.CharField()
     target = serializers.CharField(allow_null=True)
@@ -197,7 +197,7 @@ class ResultSerializer(serializers.Serializer):
     weight = serializers.CharField(allow_null=True)
     order = serializers.IntegerField()
     progress = ProgressSerializer(allow_null=True)
-    periods = PeriodSerializer(many=True)
+    periods = ResultPeriodSerializer(many=True)
 
 
 class PartnerSerializer(serializers.Serializer):
