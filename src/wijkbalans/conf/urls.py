@@ -10,6 +10,7 @@ urlpatterns = [
     path("signalen/", include("wijkbalans.concerns.urls")),
     path("meedoen/", include("wijkbalans.participation.urls")),
     path("rapportage/", include("wijkbalans.reports.urls")),
+    path("toetssteen/", include("wijkbalans.touchstone.urls")),
     path("api/v1/", include("wijkbalans.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

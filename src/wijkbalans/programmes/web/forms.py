@@ -29,7 +29,8 @@ from wijkbalans.indicators.catalogue import THEMES
 from ..models import Activity, ActivityPartner, FundingSource, ResultIndicator
 
 # First path segments of the register's own pages: no activity code may take them.
-RESERVED_CODES = frozenset({"nieuw", "dekking", "financiering", "samenhang"})
+# Codes that would collide with fixed paths under /programma/ and /toetssteen/.
+RESERVED_CODES = frozenset({"nieuw", "dekking", "financiering", "samenhang", "vergelijk"})
 YEAR_RANGE = (1990, 2100)
 
 
