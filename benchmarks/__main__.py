@@ -15,7 +15,7 @@ from . import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 # Benchmarks with a ``run() -> dict``; each is optional until its module exists.
-MODULES = ["bench_stacking", "bench_effects", "bench_pages"]
+MODULES = ["bench_stacking", "bench_effects", "bench_pages", "bench_report", "bench_ballots"]
 
 
 def _postgres_import() -> dict:

@@ -133,8 +133,9 @@ def test_vote_within_the_budget_once_and_in_the_area(make_resident, budget_round
     over = api.post(f"{P}/rounds/{budget_round.pk}/ballot/",
                     {"projects": [ids["A"], ids["B"]]}, format="json")
     assert over.status_code == 400
+    # The amounts follow the message's language, as on the page.
     assert over.json()["projects"] == [
-        "The projects you chose cost € 11.000,00 together; the budget is € 10.000,00. "
+        "The projects you chose cost € 11,000.00 together; the budget is € 10,000.00. "
         "Choose projects that fit within the budget."]
     with CaptureQueriesContext(connection) as queries:
         cast = api.post(f"{P}/rounds/{budget_round.pk}/ballot/",

@@ -25,6 +25,7 @@ from wijkbalans.demo.figures import (
 from wijkbalans.demo.geography import GEMEENTE_NAME, GEMEENTECODE, PROGRAMME_SLUG
 from wijkbalans.demo.people import ORGANISATIONS, USERS
 from wijkbalans.demo.register import PLANS
+from wijkbalans.demo.services import DEMO_USERNAMES
 from wijkbalans.indicators import catalogue
 from wijkbalans.indicators.models import ImportBatch, Indicator, Observation
 from wijkbalans.programmes.models import Activity, BudgetLine, ResultUpdate
@@ -221,14 +222,18 @@ def test_demo_twice_loads_once_and_then_changes_nothing(fast_passwords):
         batch__kind="demo").count()
     assert first["survey_batch_id"] is not None
     assert first["people"]["users_created"] == len(USERS)
-    assert first["activities_created"] == len(PLANS) == Activity.objects.count()
+    assert first["concerns_created"] > 0
+    assert first["activities_created"] == len(PLANS)
+    # and the four winners of the closed 2025 neighbourhood budget round
+    assert Activity.objects.count() == len(PLANS) + 4
     before = db_counts()
     out = StringIO()
     call_command("demo", stdout=out)
     assert "nothing changed" in out.getvalue()
     assert "created 0, updated 0, unchanged 18816" in out.getvalue()
     assert db_counts() == before
-    assert sorted(ImportBatch.objects.values_list("kind", flat=True)) == ["demo", "demo-survey"]
+    assert sorted(ImportBatch.objects.values_list("kind", flat=True)) == [
+        "concerns", "demo", "demo-survey"]  # the early-warning series published
 
     gemeente = Area.objects.get(code=GEMEENTECODE)
     assert gemeente.name == "Demostad (fictief)" and gemeente.level == "gemeente"
@@ -271,7 +276,7 @@ def test_demo_users_log_in_with_their_roles(client, fast_passwords):
     assert partner.organisation.name == "Woonstichting Demostad"
     assert partner.organisation.kind == "housing_corporation"
     assert Organisation.objects.count() == len(ORGANISATIONS)
-    assert AuditEntry.objects.filter(action="user.create").count() == len(USERS)
+    assert AuditEntry.objects.filter(action="user.create").count() == len(DEMO_USERNAMES)
 
 
 @pytest.mark.django_db

@@ -79,8 +79,9 @@ def test_over_budget_is_refused_with_the_amounts(make_resident, budget_round):
     with pytest.raises(ParticipationError) as refused:
         cast(resident, budget_round, "A", "B")
     assert refused.value.field == "projects"
+    # The amounts in the notation of the active language (English here).
     assert refused.value.message == (
-        "The projects you chose cost € 11.000,00 together; the budget is € 10.000,00. "
+        "The projects you chose cost € 11,000.00 together; the budget is € 10,000.00. "
         "Choose projects that fit within the budget.")
     assert counts() == (0, 0)
     cast(resident, budget_round, "A", "C")  # the resident can still vote after
@@ -249,7 +250,7 @@ def test_round_setup_is_checked(city, moderator, programme, source, outsider_sta
     with pytest.raises(PermissionRefused):
         budgets.budget_round_create(acting_user=outsider_staff, **base)
     budget_round = budgets.budget_round_create(acting_user=moderator, **base)
-    with pytest.raises(ParticipationError, match="more than the whole budget of € 10.000,00"):
+    with pytest.raises(ParticipationError, match="more than the whole budget of € 10,000.00"):
         budgets.budget_project_add(acting_user=moderator, budget_round=budget_round,
                                    title="Te duur", cost="10000.01")
     with pytest.raises(ParticipationError, match="Add at least one project"):

@@ -22,6 +22,17 @@ def sheet_register(db):
     return build_register()
 
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted here are the English msgids; the commands speak the active
+    language (Dutch by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def run(*args) -> str:
     out = io.StringIO()
     call_command("programmes", *args, stdout=out)

@@ -16,6 +16,17 @@ from wijkbalans.touchstone.models import Assessment
 pytestmark = pytest.mark.django_db
 
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted here are the English msgids; the commands speak the active
+    language (Dutch by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def run(*args) -> str:
     out = io.StringIO()
     call_command("touchstone", *args, stdout=out)
@@ -70,7 +81,8 @@ def test_save_records_the_user_and_the_audit(plan, people, tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (("--activity", "bestaat-niet"), "--activity: no activity"),
     (("--activity", "ts-cli", "--target-group", "werkzaam_pct"), "target_group_indicator:"),
-    (("--activity", "ts-cli", "--save", "--user", "partner"), "Only the programme bureau"),
+    (("--activity", "ts-cli", "--save", "--user", "partner", "--language", "en"),
+     "Only the programme bureau"),
     (("--activity", "ts-cli", "--save", "--user", "niemand"), "--user: no user"),
 ])
 def test_errors_name_the_problem_and_store_nothing(plan, people, args, message):

@@ -18,13 +18,18 @@ from wijkbalans.areas.models import AreaSet
 from wijkbalans.areas.services import area_set_save
 from wijkbalans.indicators.services import load_parsed
 
+from .concerns import USERNAMES as CONCERNS_USERNAMES
+from .concerns import demo_concerns_ensure
 from .figures import DEFAULT_SEED, INDICATORS, build_city
 from .geography import GEMEENTE_NAME, PROGRAMME_NAME, PROGRAMME_SLUG
+from .participation import RESIDENT_USERNAMES, demo_participation_ensure
 from .people import USERNAMES, PeopleCounts, demo_people_ensure
 from .register import demo_register_ensure
 from .survey import demo_survey_load
 
 KIND = "demo"
+#: Every log-in the demo creates (password "demo").
+DEMO_USERNAMES = USERNAMES + CONCERNS_USERNAMES + RESIDENT_USERNAMES
 PROGRAMME_DESCRIPTION = (
     "Programme area of the fictitious municipality Demostad: the northern band of buurten "
     "where problems stack up. Synthetic demo data."
@@ -53,7 +58,9 @@ class DemoSummary:
     area_set_changed: bool = False
     people: PeopleCounts = field(default_factory=PeopleCounts)
     activities_created: int = 0
-    users: tuple[str, ...] = USERNAMES
+    concerns_created: int = 0
+    participation_created: int = 0
+    users: tuple[str, ...] = USERNAMES + CONCERNS_USERNAMES
     seconds: float = 0.0
 
     @property
@@ -61,7 +68,8 @@ class DemoSummary:
         return bool(self.batch_id is not None or self.survey_batch_id is not None
                     or self.area_set_changed
                     or self.people.organisations_created or self.people.users_created
-                    or self.people.memberships_granted or self.activities_created)
+                    or self.people.memberships_granted or self.activities_created
+                    or self.concerns_created or self.participation_created)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "users": list(self.users), "changed": self.changed}
@@ -83,6 +91,10 @@ class DemoSummary:
             f"{people.memberships_granted}",
             f"  programme register: {self.activities_created} activities created"
             if self.activities_created else "  programme register: unchanged",
+            f"  early concerns: {self.concerns_created} recorded"
+            if self.concerns_created else "  early concerns: unchanged",
+            f"  residents taking part: {self.participation_created} items created"
+            if self.participation_created else "  residents taking part: unchanged",
             f"  log-ins (demo only, password 'demo'): {', '.join(self.users)}",
         ]
         if not self.changed:
@@ -151,5 +163,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, acting_user=None) -> DemoSummary:
     _demo_targets(acting_user=acting_user)
     summary.people = demo_people_ensure(acting_user=acting_user)
     summary.activities_created = demo_register_ensure()
+    summary.concerns_created = demo_concerns_ensure(acting_user=acting_user)
+    summary.participation_created = demo_participation_ensure(acting_user=acting_user)
     summary.seconds = time.perf_counter() - started
     return summary

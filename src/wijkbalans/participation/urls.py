@@ -1,5 +1,6 @@
 """Public pages under /meedoen/: neighbourhood pages, consultations, proposals, budget
-rounds, registration of residents, moderation, and "you said, we did".
+rounds, registration of residents, moderation, "you said, we did", and the staff pages
+under ``beheer/`` where the municipality sets up consultations and budget rounds.
 
 ``bevestigen/<token>/`` (name ``verify``) is the link in the confirmation e-mail; the back
 end builds it by this name.
@@ -7,7 +8,7 @@ end builds it by this name.
 
 from django.urls import path
 
-from .web import accounts, areas, budgets, consultations, moderation, outcomes, proposals
+from .web import accounts, areas, budgets, consultations, moderation, outcomes, proposals, staff
 
 app_name = "participation"
 urlpatterns = [
@@ -40,4 +41,17 @@ urlpatterns = [
     path("moderatie/", moderation.queue, name="moderation"),
     path("moderatie/<str:kind>/<int:pk>/", moderation.moderate, name="moderate"),
     path("uitkomst/nieuw/", outcomes.outcome_new, name="outcome_new"),
+    # Setting things up (programme staff of the municipality).
+    path("beheer/", staff.overview, name="staff"),
+    path("beheer/raadpleging/nieuw/", staff.consultation_new, name="staff_consultation_new"),
+    path("beheer/raadpleging/<int:pk>/", staff.consultation_edit, name="staff_consultation"),
+    path("beheer/budget/nieuw/", staff.round_new, name="staff_round_new"),
+    path("beheer/budget/<int:pk>/", staff.round_edit, name="staff_round"),
+    path("beheer/budget/<int:pk>/publiceren/", staff.round_publish,
+         name="staff_round_publish"),
+    path("beheer/budget/<int:pk>/project/nieuw/", staff.project_new,
+         name="staff_project_new"),
+    path("beheer/project/<int:pk>/", staff.project_edit, name="staff_project"),
+    path("beheer/project/<int:pk>/verwijderen/", staff.project_remove,
+         name="staff_project_remove"),
 ]

@@ -23,7 +23,7 @@ from wijkbalans.accounts.audit import audit_record
 
 from .. import ratelimit
 from ..errors import AlreadyDone, ParticipationError
-from ..formatting import format_eur
+from ..formatting import format_eur_active
 from ..models import Ballot, BallotChoice, BudgetProject, BudgetRound
 from . import _common as common
 
@@ -79,11 +79,13 @@ def _check_choice(state: BudgetRound, ids: list[int], costs: dict) -> None:
                                  % {"max": state.max_projects, "count": len(ids)},
                                  field="projects")
     total = sum(costs.values())
+    # The amounts in the notation of the message's language (the page and the API agree).
     if total > state.total_budget:
         raise ParticipationError(
             _("The projects you chose cost %(total)s together; the budget is %(budget)s. "
               "Choose projects that fit within the budget.")
-            % {"total": format_eur(total), "budget": format_eur(state.total_budget)},
+            % {"total": format_eur_active(total),
+               "budget": format_eur_active(state.total_budget)},
             field="projects")
 
 

@@ -38,7 +38,7 @@ from wijkbalans.programmes.services.register import activity_create
 
 from .. import permissions
 from ..errors import ParticipationError, PermissionRefused
-from ..formatting import format_eur
+from ..formatting import format_eur, format_eur_active
 from ..models import BudgetProject, BudgetRound, Proposal
 from . import _common as common
 from .outcomes import outcome_write
@@ -163,7 +163,8 @@ def _cost(value, budget_round: BudgetRound):
     if cost > budget_round.total_budget:
         raise ParticipationError(
             _("This project costs %(cost)s, more than the whole budget of %(budget)s.")
-            % {"cost": format_eur(cost), "budget": format_eur(budget_round.total_budget)},
+            % {"cost": format_eur_active(cost),
+               "budget": format_eur_active(budget_round.total_budget)},
             field="cost")
     return cost
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions
-from ..errors import ParticipationError
+from .. import permissions, ratelimit
+from ..errors import ParticipationError, RateLimited
 from ..ratelimit import client_ip
 from ..services import identity
 from .common import page, require_login, safe_next, show_error, viewer_of
@@ -90,21 +90,35 @@ def verify(request, token: str):
 
 
 def login_view(request):
+    """Log in with the e-mail address and password. Failed attempts are limited per
+    address typed and per IP address (``ratelimit``, kind ``login``, shared with the
+    API); a refused attempt says when to try again (429, ``Retry-After``)."""
     form = LoginForm(request.POST or None)
     fallback = reverse("participation:index")
+    error = None
     if request.method == "POST" and form.is_valid():
-        user = identity.resident_authenticate(email=form.cleaned_data["email"],
-                                              password=form.cleaned_data["password"])
-        if user is not None:
-            login(request, user)
-            return redirect(safe_next(request, fallback))
-        # One message for a wrong address, a wrong password and an unconfirmed account,
-        # so the page does not tell which addresses have an account.
-        form.add_error(None, _("The e-mail address or the password is not right. Did you "
-                               "register just now? Then first open the link in the e-mail "
-                               "we sent you."))
+        email, ip = form.cleaned_data["email"], client_ip(request)
+        try:
+            ratelimit.check("login", email=email, ip=ip)
+            user = identity.resident_authenticate(email=email,
+                                                  password=form.cleaned_data["password"])
+            if user is None:
+                ratelimit.hit("login", email=email, ip=ip)
+        except RateLimited as refused:
+            error = refused
+            form.add_error(None, refused.message)
+        else:
+            if user is not None:
+                ratelimit.reset("login", email=email)
+                login(request, user)
+                return redirect(safe_next(request, fallback))
+            # One message for a wrong address, a wrong password and an unconfirmed
+            # account, so the page does not tell which addresses have an account.
+            form.add_error(None, _("The e-mail address or the password is not right. Did "
+                                   "you register just now? Then first open the link in the "
+                                   "e-mail we sent you."))
     return page(request, "participation/login.html",
-                {"form": form, "next": safe_next(request, "")}, forms=[form])
+                {"form": form, "next": safe_next(request, "")}, error=error, forms=[form])
 
 
 @require_POST

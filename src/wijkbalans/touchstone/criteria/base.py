@@ -28,7 +28,7 @@ from wijkbalans.charts.numbers import format_number
 from wijkbalans.indicators.catalogue import THEMES
 
 CRITERION_LABELS = {
-    "need": gettext_lazy("Need"),
+    "need": gettext_lazy("Need in the area"),
     "evidence": gettext_lazy("Evidence"),
     "reach": gettext_lazy("Reach"),
     "residents": gettext_lazy("Residents"),

@@ -15,8 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from wijkbalans.core.management.options import acting_user
 from wijkbalans.demo.figures import DEFAULT_SEED
-from wijkbalans.demo.people import USERNAMES
-from wijkbalans.demo.services import demo_load
+from wijkbalans.demo.services import DEMO_USERNAMES, demo_load
 from wijkbalans.indicators.importers.base import ImportFailed
 
 
@@ -36,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = get_user_model().objects
         acting = acting_user(options["user"])
-        if users.exclude(username__in=USERNAMES).exists():
+        if users.exclude(username__in=DEMO_USERNAMES).exists():
             # The demo log-ins share a known password: say so loudly where real users live.
             self.stderr.write("warning: this database has users besides the demo log-ins; "
                               "the demo log-ins (password 'demo') are for a demo database "
