@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from wijkbalans.accounts.services import api_token_issue
 from wijkbalans.participation import permissions as rules
-from wijkbalans.participation import selectors
+from wijkbalans.participation import ratelimit, selectors
 from wijkbalans.participation.errors import (
     AlreadyDone,
     ParticipationError,
@@ -188,11 +188,18 @@ class LoginView(ApiView):
     @extend_schema(operation_id="participation_login", summary="API token of a resident",
                    request=LoginSerializer, responses={200: TokenSerializer, **ERRORS})
     def post(self, request):
+        # Failed attempts are limited per e-mail address and per IP address, shared with
+        # the log-in page (``ratelimit``, kind ``login``): too many is a 429 with
+        # Retry-After, before the password is checked.
         data = body(LoginSerializer, request)
-        user = identity.resident_authenticate(email=data["email"], password=data["password"])
+        email, ip = data["email"], client_ip(request)
+        call(ratelimit.check, kind="login", email=email, ip=ip)
+        user = identity.resident_authenticate(email=email, password=data["password"])
         if user is None:
+            call(ratelimit.hit, kind="login", email=email, ip=ip)
             raise exceptions.ValidationError({"email": [
                 "no confirmed resident with this e-mail address and password"]})
+        ratelimit.reset("login", email=email)
         return Response({"token": api_token_issue(user=user).key})
 
 
