@@ -24,12 +24,12 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, Prefetch, QuerySet, Value, When
-from django.utils import timezone
 
 from wijkbalans.accounts.models import Membership, Organisation, Role
 from wijkbalans.analysis.suppression import suppress_table
 from wijkbalans.areas import codes
 from wijkbalans.areas.models import Area, AreaVersion
+from wijkbalans.core import clock
 
 from . import periods
 from .models import Assignment, Concern, Theme
@@ -43,8 +43,9 @@ MAX_PERIODS = 40
 
 
 def today() -> dt.date:
-    """Today in the site's time zone (one place, so that tests can fix the date)."""
-    return timezone.localdate()
+    """Today in the site's time zone (one place, so that tests can fix the date; the demo
+    fixes it with :func:`wijkbalans.core.clock.frozen_at`)."""
+    return clock.today()
 
 
 def min_cell() -> int:

@@ -34,11 +34,9 @@ What :func:`demo_concerns_ensure` makes:
 the same concerns whatever the day. The service accepts only weeks of the last twelve
 (a concern is about now), so each concern is recorded through
 :func:`~wijkbalans.concerns.services.concern_submit` *at its own week*: for the length of
-one call, :func:`_at` sets the concerns app's clock (``concerns.selectors.today``) to the
-Friday of that week. Everything goes through the services (screening, routing, audit),
+one call, :func:`_at` fixes the clock (:func:`wijkbalans.core.clock.frozen_at`, in this
+thread only) at the Friday of that week. Everything goes through the services (screening, routing, audit),
 but the database's own time stamps (``created_at``, the audit log) keep the real time.
-The clock is swapped for the process, so nothing else may record concerns meanwhile:
-loading the demo is a command, not a request.
 
 Idempotent: the concerns are matched on what they say (week, theme, buurt, reporter,
 severity, sign, text) and only missing ones are recorded; follow-up only moves forward;
@@ -55,10 +53,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from wijkbalans.accounts.models import Organisation
 from wijkbalans.accounts.services import membership_grant, user_create
 from wijkbalans.areas.models import Area
+from wijkbalans.core import clock
 
 from .geography import GEMEENTECODE
 from .people import DEMO_PASSWORD
@@ -245,16 +245,10 @@ def plan() -> list[Planned]:
 
 @contextmanager
 def _at(day: dt.date):
-    """Let the concerns app take ``day`` for today (demo loading only: it swaps the app's
-    clock for the process)."""
-    from wijkbalans.concerns import selectors
-
-    original = selectors.today
-    selectors.today = lambda: day
-    try:
+    """Let the concerns app take ``day`` for today (in this thread only)."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    with clock.frozen_at(moment):
         yield
-    finally:
-        selectors.today = original
 
 
 def _people(acting_user) -> dict[str, object]:

@@ -25,8 +25,9 @@ makes, with the default seed:
 
 **Dates.** The story runs up to a fixed reference date, :data:`REFERENCE` (28 November
 2026), so that every load writes the same rows whatever the day. Past events are replayed
-at their own moment: the participation services read the time through
-``services._common.now``, which :func:`_at` sets for the length of one call. So the
+at their own moment: the participation services read the time from
+:mod:`wijkbalans.core.clock`, which :func:`_at` fixes for the length of one call (in this
+thread only). So the
 checks of voting and comment periods, the outcomes' publication dates, the moderation and
 the close of the 2025 round follow the story; the rows' creation stamps (``created_at``,
 set by the database) and the audit log keep the real time. The open
@@ -54,6 +55,7 @@ from django.db import transaction
 from wijkbalans.accounts.audit import audit_record, snapshot
 from wijkbalans.accounts.services import user_create
 from wijkbalans.areas.models import Area
+from wijkbalans.core import clock
 from wijkbalans.programmes.models import FundingSource
 from wijkbalans.programmes.selectors import activity_get
 
@@ -78,16 +80,9 @@ def _day(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt
 
 @contextmanager
 def _at(moment: dt.datetime):
-    """Let the participation services act at ``moment`` (demo loading only: it swaps the
-    services' clock for the process, so nothing else may write participation meanwhile)."""
-    from wijkbalans.participation.services import _common
-
-    original = _common.now
-    _common.now = lambda: moment
-    try:
+    """Let the participation services act at ``moment`` (in this thread only)."""
+    with clock.frozen_at(moment):
         yield
-    finally:
-        _common.now = original
 
 
 # -- postcodes --------------------------------------------------------------------------

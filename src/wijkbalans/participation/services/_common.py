@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wijkbalans.areas import codes
 from wijkbalans.areas.models import Area, AreaSet
+from wijkbalans.core import clock
 
 from .. import permissions
 from ..errors import ParticipationError, PermissionRefused
@@ -138,4 +139,4 @@ def require_lives_in(profile, item) -> None:
 
 
 def now() -> dt.datetime:
-    return timezone.now()
+    return clock.now()
