@@ -23,11 +23,11 @@ run: $(STAMP)
 	$(BIN)/wijkbalans demo
 	@echo ""
 	@echo "  wijkbalans runs at http://$(HOST):$(PORT)/"
-	@echo "  Demo log-ins (demo city only): beheer, analist, financien, partner,"
-	@echo "  professional, bewoner; password: demo"
+	@echo "  Demo log-ins (demo city only, password: demo): beheer, bureau, analist,"
+	@echo "  financien, partner, school, professional, bewoner (docs/demo.md lists all)"
 	@echo ""
-	@# The evaluation worker runs beside the server and stops with it.
-	trap 'kill 0' EXIT; $(BIN)/wijkbalans evaluations work & \
+	@# The evaluation and report workers run beside the server and stop with it.
+	trap 'kill 0' EXIT; $(BIN)/wijkbalans evaluations work & $(BIN)/wijkbalans reports work & \
 	  WIJKBALANS_DEMO=1 $(BIN)/wijkbalans runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import matplotlib
 
@@ -55,7 +56,7 @@ def period_axes(ax, periods, number, unit: str = "") -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     ax.set_xticks(range(len(periods)))
-    step = max(1, len(periods) // 8)
+    step = max(1, math.ceil(len(periods) / 8))  # 12 periods: every other one, 6 labels
     ax.set_xticklabels([p if i % step == 0 else "" for i, p in enumerate(periods)])
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
