@@ -43,6 +43,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Tests create many users (the demo city alone a few dozen); the real hasher's
+    deliberate slowness would cost minutes. Production keeps Django's default."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Tests talk to this machine only: loopback, or a Unix socket."""
