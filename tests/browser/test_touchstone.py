@@ -221,3 +221,33 @@ def test_the_bureau_assesses_compares_and_decides(page, plans):
                         ).count() == 1
     screenshot(page, "touchstone-index")
     assert_no_violations(page)
+
+    # 5. The progress report: the bureau generates it for Demostad-Noord (dated today, so
+    # today's assessments count), the worker runs it, and its touchstone section shows
+    # both assessments with the stored ratings and the decision.
+    from wijkbalans.reports.models import ReportVersion
+    from wijkbalans.reports.worker import work
+
+    page.goto("/rapportage/nieuw/")
+    page.locator("#id_area_set").select_option("demostad-noord")
+    page.locator("#id_period").fill("2024")
+    page.locator("main form.stacked button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/rapportage/\d+/$"))
+    version = ReportVersion.objects.get()
+    assert (version.status, version.created_by) == ("queued", bureau)
+    assert work(once=True) == 1
+    page.reload()
+    page.locator(f"a[href='/rapportage/{version.pk}/rapport.html']").click()
+    page.wait_for_url(f"**/rapportage/{version.pk}/rapport.html")
+    section = page.locator("section#touchstone")
+    for pk, code in ((first, STRONG_PLAN), (second, WEAK_PLAN)):
+        plan = section.locator(f"[data-plan='{code}']")
+        assert plan.get_attribute("data-assessment") == str(pk)
+        cells = plan.locator("td[data-rating]")
+        assert [cells.nth(i).get_attribute("data-rating") for i in range(cells.count())] == [
+            Assessment.objects.get(pk=pk).results[key]["rating"] for key in (
+                "need", "evidence", "reach", "residents", "coherence", "money",
+                "measurability")]
+    assert section.locator(f"[data-plan='{STRONG_PLAN}'] [data-decision='go']").count() == 1
+    assert section.locator(f"[data-plan='{WEAK_PLAN}'] [data-decision]").count() == 0
+    assert "Sterk op opgave" in section.locator(f"[data-plan='{STRONG_PLAN}']").inner_text()

@@ -117,3 +117,15 @@ def own_source(code="ts-fonds", secured: dict[int, str] | None = None):
     for year, amount in (secured or {}).items():
         FundingAllocation.objects.create(source=source, year=year, amount=Decimal(amount))
     return source
+
+
+@pytest.fixture
+def no_participation(city):
+    """The demo city without its residents' participation (consultations, proposals,
+    budget rounds): removed inside the test's transaction, so the criterion can be seen
+    without data. Order: what points at a row goes first."""
+    from wijkbalans.participation import models as m
+
+    for model in (m.Outcome, m.Flag, m.Comment, m.Support, m.BallotChoice, m.Ballot,
+                  m.BudgetProject, m.BudgetRound, m.Proposal, m.Consultation):
+        model.objects.all().delete()

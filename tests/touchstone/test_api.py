@@ -82,7 +82,7 @@ def test_the_public_reads_public_plans_without_amounts(plans, people):
     assert member.status_code == 200
 
 
-def test_post_stores_an_assessment_and_a_decision(plans, people):
+def test_post_stores_an_assessment_and_a_decision(plans, people, no_participation):
     client = client_for(people["bureau"])
     before = counts()
     response = client.post(BASE + "ts-api-a/", {

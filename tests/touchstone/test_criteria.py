@@ -193,7 +193,7 @@ def test_reach_unknown_without_an_output_target(make_plan):
 # -- residents --------------------------------------------------------------------------
 
 @pytest.fixture
-def participation(people):
+def participation(people, no_participation):
     """Makers of consultations, proposals and budget rounds in the demo city."""
     from wijkbalans.areas.models import Area, AreaSet
     from wijkbalans.participation.models import (
@@ -245,7 +245,7 @@ def participation(people):
             "budget_project": budget_project, "area": Area}
 
 
-def test_residents_unknown_without_participation_data(make_plan):
+def test_residents_unknown_without_participation_data(make_plan, no_participation):
     found = assess(residents, make_plan("ts-stil"))
     assert found.rating == "unknown"
     assert found.data["in_area"] == {"consultations": 0, "proposals": 0, "budget_rounds": 0}

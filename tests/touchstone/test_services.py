@@ -46,7 +46,7 @@ def plan(make_plan):
     return made
 
 
-def test_an_assessment_stores_the_plan_as_it_was_and_its_scorecard(plan, people):
+def test_an_assessment_stores_the_plan_as_it_was_and_its_scorecard(plan, people, no_participation):
     before = counts()
     made = assessment_create(acting_user=people["bureau"], activity=plan, label="variant A",
                              inputs={"notes": {"residents": "Besproken met het "
@@ -112,7 +112,7 @@ def test_bad_input_is_refused_naming_the_field_and_writes_nothing(plan, people, 
     assert counts() == before
 
 
-def test_an_argued_rating_fills_a_criterion_the_data_cannot_rate(plan, people):
+def test_an_argued_rating_fills_a_criterion_the_data_cannot_rate(plan, people, no_participation):
     made = assessment_create(
         acting_user=people["bureau"], activity=plan,
         inputs={"argued_ratings": {"residents": "adequate"},

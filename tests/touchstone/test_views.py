@@ -112,7 +112,7 @@ def test_the_inputs_change_the_target_group(client, plan, people):
     assert 'id="scorecard"' not in wrong.content.decode()
 
 
-def test_storing_an_assessment(client, plan, people):
+def test_storing_an_assessment(client, plan, people, no_participation):
     before = counts()
     response = as_user(client, people["bureau"]).post("/toetssteen/ts-web/beoordelen/", {
         "label": "variant A", "expected_version": "1", "target_group_indicator": "inwoners",

@@ -28,6 +28,7 @@ class Section(models.TextChoices):
     HEADLINE = "headline", _("Targets and headline indicators")
     STACKING = "stacking", _("Stacking of problems")
     PROGRAMMES = "programmes", _("Programmes: activities, results and money")
+    TOUCHSTONE = "touchstone", _("Plans tested against the touchstone")
     EVALUATIONS = "evaluations", _("Effect evaluations")
     CONCERNS = "concerns", _("Early concerns")
     PARTICIPATION = "participation", _("Resident participation")

@@ -31,6 +31,7 @@ STEPS = {
     "headline": lambda: _("targets and headline figures"),
     "stacking": lambda: _("stacking of problems"),
     "programmes": lambda: _("programmes and money"),
+    "touchstone": lambda: _("plans tested against the touchstone"),
     "evaluations": lambda: _("effect evaluations"),
     "concerns": lambda: _("early concerns"),
     "participation": lambda: _("resident participation"),

@@ -73,7 +73,8 @@ def check_json(figures: dict) -> dict:
 # Collection order (the summary last) and, as each finishes, the share of the work done.
 ORDER: tuple[tuple[str, int], ...] = (
     (Section.HEADLINE, 30), (Section.STACKING, 50), (Section.PROGRAMMES, 65),
-    (Section.EVALUATIONS, 72), (Section.CONCERNS, 76), (Section.PARTICIPATION, 80),
+    (Section.TOUCHSTONE, 68), (Section.EVALUATIONS, 72), (Section.CONCERNS, 76),
+    (Section.PARTICIPATION, 80),
     (Section.APPENDIX, 84), (Section.SUMMARY, 86),
 )
 
@@ -88,10 +89,12 @@ def _module(key: str):
         programmes,
         stacking,
         summary,
+        touchstone,
     )
 
     return {"summary": summary, "headline": headline, "stacking": stacking,
-            "programmes": programmes, "evaluations": evaluations, "concerns": concerns,
+            "programmes": programmes, "touchstone": touchstone,
+            "evaluations": evaluations, "concerns": concerns,
             "participation": participation, "appendix": appendix}[key]
 
 

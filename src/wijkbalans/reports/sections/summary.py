@@ -18,6 +18,9 @@ for the generated sentences"):
    temporary source ends (the first year in which something falls away).
 6. **Results.** Per programme, the rolled-up progress of its results.
 7. **Effects.** How many evaluations finished and what they concluded.
+8. **Touchstone.** How many plans were tested against the touchstone, how many got a
+   decision (go, adjust, stop), how many assessments are outdated, and how many planned
+   activities are not assessed yet (``touchstone.summary_sentences``).
 
 Every number in a sentence is written as the section that shows it writes it.
 """
@@ -32,6 +35,7 @@ from django.utils.translation import ngettext
 from ..formatting import euro, number, percent
 from . import Context
 from .headline import DECIMALS
+from .touchstone import summary_sentences as touchstone_sentences
 
 CLOSING = 0.10  # a tenth of the base gap, the tolerance of the target status rule
 
@@ -183,6 +187,8 @@ def collect(ctx: Context) -> dict:
          "sentences": _stacking(figures.get("stacking", {}), ctx.lang)},
         {"heading": _("Programmes, results and money"),
          "sentences": _money(figures.get("programmes", {}), ctx.lang)},
+        {"heading": _("Plans tested against the touchstone"),
+         "sentences": touchstone_sentences(figures.get("touchstone", {}))},
         {"heading": _("Effects"), "sentences": _effects(figures.get("evaluations", {}))},
     ]
     return {"blocks": [b for b in blocks if b["sentences"]]}
