@@ -23,16 +23,20 @@ MAX_PROBLEMS_SHOWN = 200
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file: where, and what was expected there."""
+    """One thing wrong with an input file: where, and what was expected there. ``sheet``
+    names the worksheet of a workbook whose sheets are separate tables."""
 
     file: str
     expected: str
     row: int | None = None
     column: str | None = None
     found: str | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
         where = self.file
+        if self.sheet is not None:
+            where += f", sheet {self.sheet!r}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.column is not None:
@@ -44,8 +48,9 @@ class Problem:
         return text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "row": self.row, "column": self.column,
+        data = {"file": self.file, "row": self.row, "column": self.column,
                 "expected": self.expected, "found": self.found}
+        return data if self.sheet is None else {**data, "sheet": self.sheet}
 
 
 class ImportFailed(Exception):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from wijkbalans.core.management.options import acting_user
+from wijkbalans.core.management.queue import add_work_and_check, run_worker
 from wijkbalans.evaluations.selectors import evaluation_get
 from wijkbalans.evaluations.services import EvaluationError, evaluation_rerun_check
 from wijkbalans.evaluations.worker import work
@@ -23,16 +24,9 @@ class Command(BaseCommand):
     help = "Run queued evaluations, or check that a finished one reproduces"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        run = sub.add_parser("work", help="run queued evaluations")
-        run.add_argument("--once", action="store_true",
-                         help="run what is queued now, then stop (default: keep waiting)")
-        run.add_argument("--poll", type=float, default=3.0,
-                         help="seconds between looks at the queue when it is empty")
-        check = sub.add_parser("check", help="compute a finished evaluation again and compare")
-        check.add_argument("id", type=int, help="the evaluation's number")
-        check.add_argument("--user", default="", help="user name recorded as the one acting")
-        check.add_argument("--format", choices=["text", "json"], default="text")
+        add_work_and_check(parser, work_help="run queued evaluations",
+                           check_help="compute a finished evaluation again and compare",
+                           id_help="the evaluation's number")
 
     def handle(self, *args, **options):
         if options["action"] == "work":
@@ -40,29 +34,19 @@ class Command(BaseCommand):
         return self._check(options)
 
     def _work(self, options):
-        def report(evaluation):
+        def describe(evaluation):
             line = f"evaluation {evaluation.pk} {evaluation.status}"
             if evaluation.status == evaluation.Status.DONE:
-                line += f": estimate {evaluation.estimate:.4g}, {evaluation.conclusion}"
-            else:
-                line += f": {evaluation.error}"
-            self.stdout.write(line)
+                return line + f": estimate {evaluation.estimate:.4g}, {evaluation.conclusion}"
+            return line + f": {evaluation.error}"
 
-        try:
-            runs = work(once=options["once"], poll_seconds=options["poll"], report=report)
-        except KeyboardInterrupt:
-            return
-        self.stdout.write(f"{runs} evaluation(s) run")
+        run_worker(self, work, options, describe=describe, done="evaluation(s) run")
 
     def _check(self, options):
         evaluation = evaluation_get(pk=options["id"])
         if evaluation is None:
             raise CommandError(f"no evaluation {options['id']}")
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"no user {options['user']!r}")
+        user = acting_user(options["user"])
         try:
             check = evaluation_rerun_check(evaluation=evaluation, acting_user=user)
         except EvaluationError as exc:

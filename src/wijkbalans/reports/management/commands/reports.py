@@ -15,6 +15,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from wijkbalans.core.management.options import acting_user
+from wijkbalans.core.management.queue import add_work_and_check, run_worker
 from wijkbalans.reports.errors import ReportError
 from wijkbalans.reports.selectors import version_get
 from wijkbalans.reports.services import report_regenerate_check
@@ -25,16 +26,9 @@ class Command(BaseCommand):
     help = "Generate queued progress reports, or check that a stored one renders again"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        run = sub.add_parser("work", help="generate queued reports")
-        run.add_argument("--once", action="store_true",
-                         help="generate what is queued now, then stop (default: keep waiting)")
-        run.add_argument("--poll", type=float, default=3.0,
-                         help="seconds between looks at the queue when it is empty")
-        check = sub.add_parser("check", help="render a stored report again and compare")
-        check.add_argument("id", type=int, help="the version's number")
-        check.add_argument("--user", default="", help="user name recorded as the one acting")
-        check.add_argument("--format", choices=["text", "json"], default="text")
+        add_work_and_check(parser, work_help="generate queued reports",
+                           check_help="render a stored report again and compare",
+                           id_help="the version's number")
 
     def handle(self, *args, **options):
         if options["action"] == "work":
@@ -42,19 +36,13 @@ class Command(BaseCommand):
         return self._check(options)
 
     def _work(self, options):
-        def report(version):
+        def describe(version):
             line = f"report {version.pk} {version.status}"
             if version.status == version.Status.DONE:
-                line += f": {version.area_set_name} {version.period}, {version.pages} pages"
-            else:
-                line += f": {version.error}"
-            self.stdout.write(line)
+                return line + f": {version.area_set_name} {version.period}, {version.pages} pages"
+            return line + f": {version.error}"
 
-        try:
-            runs = work(once=options["once"], poll_seconds=options["poll"], report=report)
-        except KeyboardInterrupt:
-            return
-        self.stdout.write(f"{runs} report(s) generated")
+        run_worker(self, work, options, describe=describe, done="report(s) generated")
 
     def _check(self, options):
         version = version_get(pk=options["id"], full=True)
