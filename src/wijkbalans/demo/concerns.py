@@ -35,8 +35,9 @@ the same concerns whatever the day. The service accepts only weeks of the last t
 (a concern is about now), so each concern is recorded through
 :func:`~wijkbalans.concerns.services.concern_submit` *at its own week*: for the length of
 one call, :func:`_at` fixes the clock (:func:`wijkbalans.core.clock.frozen_at`, in this
-thread only) at the Friday of that week. Everything goes through the services (screening, routing, audit),
-but the database's own time stamps (``created_at``, the audit log) keep the real time.
+thread only) at the Friday of that week. Everything goes through the services (screening,
+routing, audit), but the database's own time stamps (``created_at``, the audit log) keep
+the real time.
 
 Idempotent: the concerns are matched on what they say (week, theme, buurt, reporter,
 severity, sign, text) and only missing ones are recorded; follow-up only moves forward;
