@@ -50,13 +50,13 @@ def _escape(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-def period_axes(ax, periods, number, unit: str = "") -> None:
-    """Periods on the x axis (at most about eight labelled), five y ticks written with
+def period_axes(ax, periods, number, unit: str = "", most_labels: int = 8) -> None:
+    """Periods on the x axis (at most ``most_labels`` labelled), five y ticks written with
     ``number`` (Dutch or English digits), a light grid, and the unit as y label."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     ax.set_xticks(range(len(periods)))
-    step = max(1, math.ceil(len(periods) / 8))  # 12 periods: every other one, 6 labels
+    step = max(1, math.ceil(len(periods) / most_labels))  # 12 of 8: every other one
     ax.set_xticklabels([p if i % step == 0 else "" for i, p in enumerate(periods)])
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))

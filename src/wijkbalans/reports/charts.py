@@ -10,10 +10,12 @@ import base64
 from decimal import Decimal
 
 from wijkbalans.charts.coverage import coverage_svg
-from wijkbalans.charts.line import Series
+from wijkbalans.charts.line import Series, trend_svg
 from wijkbalans.charts.numbers import format_number
 from wijkbalans.charts.report_maps import MapArea, outlined_map_svg
-from wijkbalans.charts.report_trend import report_trend_svg
+
+# Period labels on a trend chart printed half a page wide: a dozen years stay readable.
+REPORT_LABELS = 7
 
 
 def trend(*, title: str, unit: str, decimals: int, series: list[dict], alt: str,
@@ -35,12 +37,12 @@ def render_svg(spec: dict, lang: str) -> str:
     kind = spec["kind"]
     if kind == "trend":
         decimals = spec.get("decimals", 1)
-        return report_trend_svg(
+        return trend_svg(
             [Series(label=s["label"], periods=s["periods"], values=s["values"],
                     dashed=s.get("dashed", False)) for s in spec["series"]],
             title=spec["title"], unit=spec.get("unit", ""),
             number=lambda v: format_number(v, decimals, lang),
-            description=spec.get("description", ""))
+            description=spec.get("description", ""), most_labels=REPORT_LABELS)
     if kind == "map":
         return outlined_map_svg(
             [MapArea(code=a["code"], name=a["name"], geometry=a["geometry"], fill=a["fill"])
